@@ -1,0 +1,1 @@
+"""Device drivers: vitals, scanner, printer, speech. Never imports Qt or the core."""

@@ -1,0 +1,148 @@
+"""Typed, validated kiosk configuration from TOML: one declaration per setting, versioned."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+CONFIG_VERSION = 1
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "assets" / "default_config.toml"
+FONT_SCALES = (1.0, 1.25, 1.5)
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; ``key`` names the setting at fault."""
+
+    def __init__(self, path: Path | str, key: str, problem: str) -> None:
+        self.path = str(path)
+        self.key = key
+        self.problem = problem
+        super().__init__(f"{path}: {key}: {problem}")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class KioskSection(_Section):
+    name: str = Field("社区服务终端", description="Name shown to technicians and sent to the server.")
+    data_dir: str = Field("", description="Database and state folder; empty = platformdirs user data dir.")
+    log_dir: str = Field("", description="Log folder; empty = platformdirs user log dir.")
+    demo: bool = Field(False, description="Run on simulated devices with demo data.")
+
+
+class UiSection(_Section):
+    language: Literal["zh_CN", "en"] = Field("zh_CN", description="Default language after each session.")
+    font_scale: float = Field(1.0, description="Default text size: 1.0, 1.25 or 1.5.")
+    theme: Literal["standard", "high_contrast"] = Field("standard", description="Colour theme.")
+    fullscreen: bool = Field(True, description="Full screen without window decorations.")
+    width_px: int = Field(1920, ge=800, le=7680, description="Window width when not full screen.")
+    height_px: int = Field(1080, ge=600, le=4320, description="Window height when not full screen.")
+
+    @field_validator("font_scale")
+    @classmethod
+    def _scale(cls, value: float) -> float:
+        if value not in FONT_SCALES:
+            raise ValueError(f"must be one of {', '.join(map(str, FONT_SCALES))}")
+        return value
+
+
+class SessionSection(_Section):
+    idle_timeout_s: float = Field(60.0, gt=5, le=3600, description="Idle time before the countdown.")
+    countdown_s: int = Field(15, ge=5, le=120, description="Spoken countdown before a session ends.")
+
+
+class VoiceSection(_Section):
+    enabled: bool = Field(True, description="Speak every screen.")
+    backend: Literal["pyttsx3", "null"] = Field("pyttsx3", description="Speech engine driver id.")
+    rate_wpm: int = Field(140, ge=80, le=300, description="Words per minute; slower suits elderly listeners.")
+    volume: float = Field(0.8, ge=0.1, le=1.0, description="Default volume (0.1-1.0), reset after each user.")
+    voice_zh_CN: str = Field("", description="Voice id for Mandarin; empty = chosen per OS.")
+    voice_en: str = Field("", description="Voice id for English; empty = chosen per OS.")
+    player: str = Field("", description="Audio player command; empty = first of aplay, paplay, pw-play.")
+    required: bool = Field(False, description="Doctor fails when speech is unavailable.")
+
+
+class ServerSection(_Section):
+    url: str = Field("", description="Community server base URL; empty = offline only.")
+    required: bool = Field(False, description="Doctor fails when the server cannot be reached.")
+
+
+class DeviceRole(BaseModel):
+    """One device role: the driver id plus that driver's options."""
+
+    model_config = ConfigDict(extra="allow")
+    driver: str = Field(description="Driver id registered for this role.")
+    required: bool = Field(False, description="Doctor fails when this device is unusable.")
+
+    @property
+    def options(self) -> dict[str, Any]:
+        return dict(self.model_extra or {})
+
+
+class KioskConfig(_Section):
+    version: int = Field(CONFIG_VERSION, description="Configuration format version.")
+    kiosk: KioskSection = Field(default_factory=KioskSection)
+    ui: UiSection = Field(default_factory=UiSection)
+    session: SessionSection = Field(default_factory=SessionSection)
+    voice: VoiceSection = Field(default_factory=VoiceSection)
+    server: ServerSection = Field(default_factory=ServerSection)
+    devices: dict[str, DeviceRole] = Field(default_factory=dict)
+
+
+def migrate(raw: dict[str, Any]) -> dict[str, Any]:
+    """Bring an older file's dictionary up to CONFIG_VERSION (one step per version)."""
+    version = raw.get("version", 0)
+    if not isinstance(version, int):
+        raise ValueError("version must be a whole number")
+    if version > CONFIG_VERSION:
+        raise ValueError(f"file is version {version}; this kiosk understands up to {CONFIG_VERSION}")
+    if version == 0:  # version 0 had a flat [voice] rate in espeak units and no version key
+        voice = raw.get("voice", {})
+        if isinstance(voice, dict) and "rate" in voice:
+            voice["rate_wpm"] = voice.pop("rate")
+        raw["version"] = 1
+    return raw
+
+
+def parse(raw: dict[str, Any], source: Path | str = "<config>") -> KioskConfig:
+    try:
+        raw = migrate(dict(raw))
+    except ValueError as exc:
+        raise ConfigError(source, "version", str(exc)) from None
+    try:
+        return KioskConfig.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(part) for part in first["loc"]) or "(file)"
+        raise ConfigError(source, key, first["msg"]) from None
+
+
+def load(path: Path | str | None = None) -> KioskConfig:
+    """Read and validate a TOML file (the default in assets/ when ``path`` is None)."""
+    path = Path(path) if path else DEFAULT_CONFIG_PATH
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(path, "(file)", f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "(syntax)", str(exc)) from None
+    return parse(raw, path)
+
+
+def documented_settings() -> list[tuple[str, str, Any]]:
+    """Every setting as (dotted key, description, default), for docs and the technician view."""
+    rows: list[tuple[str, str, Any]] = []
+    for section_name, section_field in KioskConfig.model_fields.items():
+        annotation = section_field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            for name, field in annotation.model_fields.items():
+                rows.append((f"{section_name}.{name}", field.description or "", field.default))
+        else:
+            rows.append((section_name, section_field.description or "", section_field.default))
+    return rows

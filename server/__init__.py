@@ -1,0 +1,1 @@
+"""Reference community server (built by the Server+Sync issue)."""

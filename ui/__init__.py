@@ -1,0 +1,1 @@
+"""Qt Widgets user interface of the kiosk."""
