@@ -87,7 +87,7 @@ def module_available(name: str) -> Callable[[], tuple[bool, str]]:
     return check
 
 
-_BUILTIN_MODULES = ("devices.speech",)
+_BUILTIN_MODULES = ("devices.speech", "devices.vitals", "devices.scanner", "devices.printer")
 _loaded = False
 
 

@@ -1,0 +1,1 @@
+"""Receipt printers on python-escpos: document model, rendering, status, dummy."""

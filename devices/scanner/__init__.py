@@ -1,0 +1,1 @@
+"""QR scanners: camera, serial and keyboard-wedge, decoder backends, fake scanner."""

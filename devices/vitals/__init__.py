@@ -1,0 +1,1 @@
+"""Vitals devices: GATT parsers, BLE and serial transports, simulated twins."""
