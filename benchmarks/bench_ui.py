@@ -1,0 +1,135 @@
+"""UI budgets: start-up vs bare PySide6, tap-to-painted screen switch, event-loop lag while speaking."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_RUNS = 5
+SWITCHES = 200
+
+
+def _probe(kind: str, env: dict[str, str]) -> float:
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks.startup_probe", kind],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def startup() -> list[tuple[str, float, str]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "KIOSK_DATA_DIR": tmp, "KIOSK_LOG_DIR": tmp}
+        _probe("bare", env), _probe("kiosk", env)  # warm the file cache for both
+        bare, kiosk = [], []
+        for _ in range(STARTUP_RUNS):
+            bare.append(_probe("bare", env))
+            kiosk.append(_probe("kiosk", env))
+    b, k = statistics.median(bare), statistics.median(kiosk)
+    return [
+        ("start-up: bare PySide6 window to first paint (median)", b * 1000, "ms"),
+        ("start-up: kiosk home screen to first paint (median)", k * 1000, "ms"),
+        ("start-up: kiosk / bare ratio (budget <= 1.5)", k / b, "x"),
+    ]
+
+
+def _window():
+    from kiosk.config import load
+    from kiosk.runtime import start_runtime
+    from ui.app import application, build_window
+
+    application()
+    config = load(None)
+    runtime = start_runtime(config, speech=False, database=False, logs=False)
+    window = build_window(runtime)
+    window.show()
+    window.navigate("home")
+    return window, runtime
+
+
+def screen_switch() -> list[tuple[str, float, str]]:
+    from PySide6.QtCore import QEvent, QObject, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    window, runtime = _window()
+    painted: list[float] = []
+
+    class Probe(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802, ANN001
+            if event.type() == QEvent.Type.Paint:
+                painted.append(time.perf_counter())
+            return False
+
+    probe = Probe()
+    latencies = []
+    for name in ("health", "home"):
+        window.screens.screen(name).installEventFilter(probe)
+    for i in range(SWITCHES):
+        target = window.findChild(QObject, "tile_health") if i % 2 == 0 else window.top_bar.home
+        painted.clear()
+        start = time.perf_counter()
+        QTest.mouseClick(target, Qt.MouseButton.LeftButton)
+        while not painted:
+            QApplication.processEvents()
+        latencies.append(painted[0] - start)
+    window.shutdown()
+    window.close()
+    runtime.close()
+    latencies.sort()
+    return [
+        ("screen switch: tap to next screen painted p50", statistics.median(latencies) * 1000, "ms"),
+        ("screen switch: tap to next screen painted p95 (budget <= 16.7)", latencies[int(0.95 * len(latencies)) - 1] * 1000, "ms"),
+    ]
+
+
+def lag_while_speaking(duration_s: float = 6.0) -> list[tuple[str, float, str]]:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.config import VoiceSection
+    from kiosk.voice import Voice, build_backend
+
+    QApplication.instance() or QApplication([])
+    backend = build_backend(VoiceSection())
+    voice = Voice(backend)
+    interval_s = 0.01
+    lags: list[float] = []
+    last = [time.perf_counter()]
+    sentence = "您好。您可以量血压测健康、报事报修、食堂订餐、查看积分，或者呼叫工作人员。请轻触屏幕上的大按钮。"
+
+    def tick() -> None:
+        now = time.perf_counter()
+        lags.append(max(0.0, now - last[0] - interval_s))
+        last[0] = now
+
+    timer = QTimer()
+    timer.setInterval(int(interval_s * 1000))
+    timer.timeout.connect(tick)
+    speak = QTimer()
+    speak.setInterval(700)  # a new prompt interrupts the previous one, as screens do
+    speak.timeout.connect(lambda: voice.speak_prompt(sentence, "zh_CN"))
+    voice.speak_prompt(sentence, "zh_CN")
+    timer.start()
+    speak.start()
+    end = time.perf_counter() + duration_s
+    while time.perf_counter() < end:
+        QApplication.processEvents()
+        time.sleep(0.001)
+    timer.stop()
+    speak.stop()
+    voice.close()
+    return [
+        ("event-loop lag while speaking: max (budget <= 50)", max(lags) * 1000, "ms"),
+        ("event-loop lag while speaking: p99", sorted(lags)[int(0.99 * len(lags)) - 1] * 1000, "ms"),
+    ]
+
+
+def run() -> list[tuple[str, float, str]]:
+    return [*startup(), *screen_switch(), *lag_while_speaking()]

@@ -1,0 +1,63 @@
+"""Child process of the start-up benchmark: prints seconds from process start to first paint."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+T0 = time.perf_counter()
+
+
+def _paint_probe(widget, on_painted):  # noqa: ANN001
+    from PySide6.QtCore import QEvent, QObject
+
+    class Probe(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802, ANN001
+            if event.type() == QEvent.Type.Paint:
+                on_painted()
+            return False
+
+    probe = Probe()
+    widget.installEventFilter(probe)
+    return probe
+
+
+def bare() -> None:
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    app = QApplication(sys.argv[:1])
+    window = QLabel("hello")
+    window.resize(1920, 1080)
+    done = []
+    probe = _paint_probe(window, lambda: done.append(time.perf_counter() - T0) or app.quit())
+    window.show()
+    app.exec()
+    del probe
+    print(done[0])
+
+
+def kiosk() -> None:
+    from kiosk.config import load
+    from kiosk.runtime import start_runtime
+    from ui.app import application, build_window
+
+    app = application()
+    config = load(None)
+    config.ui.fullscreen = False
+    runtime = start_runtime(config, speech=os.environ.get("PROBE_SPEECH") == "1")
+    window = build_window(runtime)
+    done = []
+    window.navigate("home")
+    home = window.screens.current
+    probe = _paint_probe(home, lambda: done.append(time.perf_counter() - T0) or app.quit())
+    window.show()
+    app.exec()
+    del probe
+    print(done[0])
+    window.shutdown()
+    runtime.close()
+
+
+if __name__ == "__main__":
+    {"bare": bare, "kiosk": kiosk}[sys.argv[1]]()

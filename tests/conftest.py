@@ -1,0 +1,56 @@
+"""Shared fixtures: offscreen Qt, a temporary data folder per test, and a leak check."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import time
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+LEAK_GRACE_S = 3.0
+
+
+def _qt_top_levels() -> list:
+    try:
+        from PySide6.QtWidgets import QApplication
+    except ImportError:
+        return []
+    app = QApplication.instance()
+    if app is None:
+        return []
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    app.processEvents()
+    return [w for w in app.topLevelWidgets() if w.isVisible()]
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(request, tmp_path, monkeypatch):
+    """Fail a test that leaves threads, child processes or visible top-level windows behind."""
+    monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KIOSK_LOG_DIR", str(tmp_path / "logs"))
+    threads_before = set(threading.enumerate())
+    windows_before = set(map(id, _qt_top_levels()))
+    yield
+    deadline = time.monotonic() + LEAK_GRACE_S
+    while True:
+        leaked = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+        children = multiprocessing.active_children()
+        if not leaked and not children or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    windows = [w for w in _qt_top_levels() if id(w) not in windows_before]
+    problems = []
+    if leaked:
+        problems.append("threads: " + ", ".join(t.name for t in leaked))
+    if children:
+        problems.append("child processes: " + ", ".join(p.name for p in children))
+    if windows:
+        problems.append("top-level windows: " + ", ".join(w.objectName() or type(w).__name__ for w in windows))
+    if problems:
+        pytest.fail("test leaked " + "; ".join(problems), pytrace=False)

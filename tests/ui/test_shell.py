@@ -1,0 +1,143 @@
+"""The application shell: tiles, navigation, spoken prompts, language, text size, idle session."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton, QToolButton
+
+from kiosk.i18n import current_language
+from ui.screens import registered_screens
+
+
+def find(window, cls, name):
+    widget = window.findChild(cls, name)
+    assert widget is not None, f"no {cls.__name__} named {name}"
+    return widget
+
+
+def test_home_shows_one_large_tile_per_service(window):
+    names = {"tile_health", "tile_requests", "tile_canteen", "tile_points", "tile_call_staff"}
+    for name in names:
+        tile = find(window, QPushButton, name)
+        assert tile.isVisible()
+        assert tile.width() >= 80 and tile.height() >= 80
+    assert find(window, QLabel, "tile_health_name").text() == "健康小屋"
+
+
+def test_home_prompt_is_spoken_in_mandarin(window, speech):
+    text, lang = speech.spoken()[-1]
+    assert lang == "zh_CN"
+    assert "报事报修" in text
+
+
+def test_a_tile_without_its_service_yet_shows_coming_soon_and_starts_a_session(window, qtbot, speech):
+    qtbot.mouseClick(find(window, QPushButton, "tile_canteen"), Qt.MouseButton.LeftButton)
+    assert window.screens.current.name == "canteen"
+    assert "即将开通" in find(window, QLabel, "comingSoonBody").text()
+    assert "食堂订餐" in speech.spoken()[-1][0]
+    assert window.ctx.session.active
+
+
+def test_back_and_home_buttons_navigate(window, qtbot):
+    qtbot.mouseClick(find(window, QPushButton, "tile_points"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, QToolButton, "topBack"), Qt.MouseButton.LeftButton)
+    assert window.screens.current.name == "home"
+    assert not find(window, QToolButton, "topBack").isEnabled()
+    qtbot.mouseClick(find(window, QPushButton, "tile_requests"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, QToolButton, "topHome"), Qt.MouseButton.LeftButton)
+    assert window.screens.current.name == "home"
+
+
+def test_repeat_button_speaks_the_current_prompt_again(window, qtbot, speech):
+    before = speech.spoken()[-1]
+    qtbot.mouseClick(find(window, QToolButton, "topRepeat"), Qt.MouseButton.LeftButton)
+    assert speech.spoken()[-1] == before
+    assert len(speech.spoken()) >= 2
+
+
+def test_language_switch_retranslates_every_visible_screen_and_the_voice(window, qtbot, speech):
+    qtbot.mouseClick(find(window, QPushButton, "tile_health"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, QToolButton, "topLanguage"), Qt.MouseButton.LeftButton)
+    assert current_language() == "en"
+    assert find(window, QLabel, "comingSoonHeading").text() == "Health check"
+    assert find(window, QToolButton, "topLanguage").text() == "中文"
+    assert find(window, QLabel, "tile_health_name").text() == "Health check"
+    text, lang = speech.spoken()[-1]
+    assert lang == "en" and "Health check" in text
+
+
+def test_text_size_buttons_change_font_size_live(window, qtbot):
+    greeting = find(window, QLabel, "homeGreeting")
+    before = greeting.fontInfo().pixelSize()
+    qtbot.mouseClick(find(window, QToolButton, "topFontScale2"), Qt.MouseButton.LeftButton)
+    assert window.ctx.font_scale == 1.5
+    assert greeting.fontInfo().pixelSize() >= round(before * 1.5) - 1
+
+
+def test_volume_button_changes_volume_and_says_so(window, qtbot, speech):
+    start = window.ctx.voice.volume
+    qtbot.mouseClick(find(window, QToolButton, "topVolume"), Qt.MouseButton.LeftButton)
+    assert window.ctx.voice.volume != start
+    assert "音量" in speech.spoken()[-1][0]
+
+
+def test_idle_countdown_then_session_end_resets_everything(window, qtbot, speech, clock):
+    qtbot.mouseClick(find(window, QPushButton, "tile_health"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, QToolButton, "topFontScale2"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, QToolButton, "topVolume"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, QToolButton, "topLanguage"), Qt.MouseButton.LeftButton)
+    clock.advance(60)
+    qtbot.waitUntil(lambda: window.overlay.isVisible(), timeout=2000)
+    assert "still there" in speech.spoken()[-1][0]
+    clock.advance(5)
+    qtbot.waitUntil(lambda: window.overlay.seconds_left == 10, timeout=2000)
+    assert speech.spoken()[-1][0] == "10"
+    clock.advance(10)
+    qtbot.waitUntil(lambda: window.screens.current.name == "home", timeout=2000)
+    assert not window.overlay.isVisible()
+    assert not window.ctx.session.active
+    assert window.ctx.font_scale == 1.0
+    assert current_language() == "zh_CN"
+    assert window.ctx.voice.volume == window.ctx.config.voice.volume
+
+
+def test_touch_during_countdown_keeps_the_session(window, qtbot, clock):
+    qtbot.mouseClick(find(window, QPushButton, "tile_requests"), Qt.MouseButton.LeftButton)
+    clock.advance(61)
+    qtbot.waitUntil(lambda: window.overlay.isVisible(), timeout=2000)
+    qtbot.mouseClick(find(window, QPushButton, "idleContinue"), Qt.MouseButton.LeftButton)
+    assert not window.overlay.isVisible()
+    assert window.screens.current.name == "requests"
+    assert window.ctx.session.active
+
+
+def test_holding_the_clock_opens_the_technician_menu_whose_exit_quits(window, qtbot):
+    exits = []
+    window.ctx.request_exit = lambda: exits.append(True)
+    clock_button = find(window, QToolButton, "topClock")
+    window.top_bar._hold_timer.setInterval(50)
+    qtbot.mousePress(clock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.screens.current.name == "service_menu", timeout=2000)
+    qtbot.mouseRelease(clock_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find(window, QPushButton, "serviceMenuExit"), Qt.MouseButton.LeftButton)
+    assert exits == [True]
+
+
+def test_a_short_tap_on_the_clock_does_not_open_the_technician_menu(window, qtbot):
+    qtbot.mouseClick(find(window, QToolButton, "topClock"), Qt.MouseButton.LeftButton)
+    qtbot.wait(100)
+    assert window.screens.current.name == "home"
+
+
+def test_every_registered_screen_opens_without_error_and_has_a_prompt(window):
+    for name in registered_screens():
+        screen = window.screens.show(name)
+        assert screen.prompt().strip()
+
+
+def test_sync_status_from_the_core_reaches_the_top_bar(window, qtbot):
+    from kiosk import events
+
+    events.sync_status_did_change.emit(events.SyncStatus(online=True, pending=3))
+    label = find(window, QLabel, "topSyncStatus")
+    qtbot.waitUntil(lambda: "在线" in label.text() and "3" in label.text(), timeout=2000)

@@ -1,0 +1,104 @@
+"""Qt application start-up: fonts, Qt's own translations, the window and the qasync loop."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from kiosk.i18n import translator
+from kiosk.runtime import Runtime
+from kiosk.session import ResidentSession
+from ui.context import UiContext
+from ui.main_window import MainWindow
+from ui.theme import FONT_FALLBACKS, FONT_FAMILY
+
+_QT_LOCALES = {"zh_CN": "zh_CN", "en": "en"}
+
+
+class QtTranslations:
+    """Qt's own strings (dialog buttons, context menus) follow the kiosk's language."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.translator: QTranslator | None = None
+        self._unsubscribe = translator.subscribe(self.load)
+        self.load(translator.language)
+
+    def load(self, lang: str) -> bool:
+        if self.translator is not None:
+            self.app.removeTranslator(self.translator)
+            self.translator = None
+        QLocale.setDefault(QLocale(_QT_LOCALES[lang]))
+        if lang == "en":
+            return True
+        qt_translator = QTranslator(self.app)
+        path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if qt_translator.load(f"qtbase_{lang}", path):
+            self.app.installTranslator(qt_translator)
+            self.translator = qt_translator
+            return True
+        return False
+
+    def close(self) -> None:
+        self._unsubscribe()
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    app.setApplicationName("community-kiosk")
+    families = set(QFontDatabase.families())
+    family = next((f for f in FONT_FALLBACKS if f in families), FONT_FAMILY)
+    app.setFont(QFont(family, 24))
+    return app  # type: ignore[return-value]
+
+
+def build_window(runtime: Runtime) -> MainWindow:
+    cfg = runtime.config
+    ctx = UiContext(
+        config=cfg,
+        voice=runtime.voice,
+        session=ResidentSession(cfg.session.idle_timeout_s, cfg.session.countdown_s),
+        font_scale=cfg.ui.font_scale,
+        theme=cfg.ui.theme,
+    )
+    window = MainWindow(ctx)
+    window.resize(cfg.ui.width_px, cfg.ui.height_px)
+    return window
+
+
+def run(runtime: Runtime, *, fullscreen: bool = True) -> int:
+    """Show the kiosk and run the qasync event loop until the app quits (or SIGINT/SIGTERM)."""
+    import qasync
+
+    app = application()
+    qt_strings = QtTranslations(app)
+    window = build_window(runtime)
+    window.ctx.request_exit = app.quit
+    if fullscreen:
+        window.showFullScreen()
+    else:
+        window.show()
+    window.navigate("home")
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    # Python runs signal handlers only when it gets control; a short idle timer gives it that.
+    wake = QTimer()
+    wake.start(200)
+    wake.timeout.connect(lambda: None)
+
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    done = asyncio.Event()
+    app.aboutToQuit.connect(done.set)
+    with loop:
+        loop.run_until_complete(done.wait())
+    wake.stop()
+    window.shutdown()
+    qt_strings.close()
+    return 0

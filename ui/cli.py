@@ -1,0 +1,121 @@
+"""The `kiosk` command: demo, run, screenshot, audit, doctor."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from kiosk import __version__
+from kiosk.config import FONT_SCALES, ConfigError, KioskConfig, load
+from kiosk.i18n import LANGUAGES, tr
+
+
+def _load_config(path: str | None, *, demo: bool = False) -> KioskConfig:
+    config = load(path)
+    if demo:
+        config.kiosk.demo = True
+    return config
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    config = _load_config(None, demo=True)
+    return _run(config, fullscreen=not args.windowed)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    config = _load_config(args.config)
+    return _run(config, fullscreen=config.ui.fullscreen and not args.windowed)
+
+
+def _run(config: KioskConfig, *, fullscreen: bool) -> int:
+    from kiosk.runtime import start_runtime
+    from ui.app import run
+
+    runtime = start_runtime(config)
+    try:
+        return run(runtime, fullscreen=fullscreen)
+    finally:
+        runtime.close()
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.screenshot import take_screenshots
+
+    written = take_screenshots(_load_config(args.config), Path(args.out), args.lang, args.scale)
+    for path in written:
+        print(path)
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ui.audit import run_audit
+
+    languages = (args.lang,) if args.lang else LANGUAGES
+    scales = (args.scale,) if args.scale else FONT_SCALES
+    findings = run_audit(_load_config(args.config), languages, scales)
+    for finding in findings:
+        print(finding)
+    print(f"audit: {len(findings)} finding(s) in {len(languages)} language(s) x {len(scales)} scale(s)")
+    return 1 if findings else 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from kiosk.doctor import run_checks
+
+    checks = run_checks(_load_config(args.config))
+    for check in checks:
+        mark = "OK  " if check.ok else ("FAIL" if check.required else "off ")
+        print(f"[{mark}] {check.name}: {check.message}")
+    failed = [c for c in checks if c.failed]
+    print(tr("{failed} required check(s) failed", failed=len(failed)) if failed else tr("All required checks passed"))
+    return 1 if failed else 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kiosk", description="Elderly-friendly community service kiosk.")
+    p.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="run on embedded defaults (simulated devices)")
+    demo.add_argument("--windowed", action="store_true", help="a normal window instead of full screen")
+    demo.set_defaults(func=cmd_demo)
+
+    run = sub.add_parser("run", help="run with a configuration file")
+    run.add_argument("--config", required=True, help="TOML configuration file")
+    run.add_argument("--windowed", action="store_true")
+    run.set_defaults(func=cmd_run)
+
+    shot = sub.add_parser("screenshot", help="render every screen to PNG files")
+    shot.add_argument("--out", required=True, help="output folder")
+    shot.add_argument("--lang", choices=LANGUAGES, default="zh_CN")
+    shot.add_argument("--scale", type=float, choices=FONT_SCALES, default=1.0)
+    shot.add_argument("--config", help="TOML configuration file (default: embedded)")
+    shot.set_defaults(func=cmd_screenshot)
+
+    audit = sub.add_parser("audit", help="check every screen against the accessibility budget")
+    audit.add_argument("--lang", choices=LANGUAGES)
+    audit.add_argument("--scale", type=float, choices=FONT_SCALES)
+    audit.add_argument("--config")
+    audit.set_defaults(func=cmd_audit)
+
+    doctor = sub.add_parser("doctor", help="report each subsystem; exit 1 if a required one is broken")
+    doctor.add_argument("--config")
+    doctor.set_defaults(func=cmd_doctor)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ConfigError as exc:
+        print(tr("Configuration error in {path}: setting '{key}': {problem}", path=exc.path, key=exc.key, problem=exc.problem), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

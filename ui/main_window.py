@@ -1,0 +1,186 @@
+"""The kiosk window: top bar, screen area and idle overlay, wired to session, voice and i18n."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.i18n import current_language, set_language, tr
+from kiosk.session import SessionEvent, Tick
+from ui.bridge import CoreBridge
+from ui.context import UiContext
+from ui.screen_manager import ScreenManager
+from ui.theme import stylesheet
+from ui.widgets.idle_overlay import IdleOverlay
+from ui.widgets.top_bar import TopBar
+
+SESSION_POLL_MS = 250
+_INPUT_EVENTS = {
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.KeyPress,
+    QEvent.Type.Wheel,
+}
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("mainWindow")
+        ctx.navigate = self.navigate
+        self._build()
+        self._connect()
+        self.apply_theme()
+        self.retranslate()
+
+    # layout ----------------------------------------------------------------------------------
+    def _build(self) -> None:
+        central = QWidget()
+        central.setObjectName("screenArea")
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.top_bar = TopBar(self.ctx.tokens)
+        self.top_bar.set_volume(self.ctx.voice.volume)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("screenStack")
+        layout.addWidget(self.top_bar)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.overlay = IdleOverlay(self)
+        self.screens = ScreenManager(self.ctx, self.stack)
+        self.bridge = CoreBridge()
+        self.session_timer = QTimer(self)
+        self.session_timer.setInterval(SESSION_POLL_MS)
+
+    def _connect(self) -> None:
+        bar = self.top_bar
+        bar.home_clicked.connect(lambda: self.navigate("home"))
+        bar.back_clicked.connect(self.go_back)
+        bar.repeat_clicked.connect(self.ctx.voice.repeat)
+        bar.font_scale_chosen.connect(self.set_font_scale)
+        bar.volume_chosen.connect(self.set_volume)
+        bar.language_toggled.connect(self.toggle_language)
+        bar.technician_requested.connect(lambda: self.navigate("service_menu"))
+        self.overlay.continue_clicked.connect(self._resume)
+        self.screens.screen_changed.connect(self._on_screen_changed)
+        self.bridge.sync_status_changed.connect(bar.set_sync_status)
+        self.session_timer.timeout.connect(self._poll_session)
+        self.session_timer.start()
+        QApplication.instance().installEventFilter(self)
+
+    # navigation ------------------------------------------------------------------------------
+    def navigate(self, name: str, **params: object) -> None:
+        self.screens.show(name, **params)
+
+    def go_back(self) -> None:
+        if self.screens.back() is None:
+            self.navigate("home")
+
+    def _on_screen_changed(self, name: str) -> None:
+        screen = self.screens.current
+        if screen is None:
+            return
+        if screen.starts_session:
+            self.ctx.session.start("touch")
+        self.top_bar.set_back_enabled(bool(self.screens.history))
+        self.setWindowTitle(screen.title())
+        self.speak_current()
+
+    def speak_current(self) -> None:
+        screen = self.screens.current
+        if screen is not None:
+            self.ctx.voice.speak_prompt(screen.prompt(), current_language())
+
+    # preferences -----------------------------------------------------------------------------
+    def apply_theme(self) -> None:
+        tokens = self.ctx.tokens
+        QApplication.instance().setStyleSheet(stylesheet(tokens))
+        self.top_bar.apply_tokens(tokens)
+        for screen in self.screens.screens.values():
+            for tile in getattr(screen, "tiles", []):
+                tile.apply_tokens(tokens)
+
+    def set_font_scale(self, scale: float) -> None:
+        self.ctx.font_scale = scale
+        self.top_bar.set_font_scale(scale)
+        self.apply_theme()
+
+    def set_volume(self, volume: float) -> None:
+        self.ctx.voice.set_volume(volume)
+        self.top_bar.set_volume(volume)
+        self.ctx.voice.say(tr("Volume {level}", level=self.top_bar.volume_word()), current_language())
+
+    def set_language(self, lang: str) -> None:
+        set_language(lang)
+        self.retranslate()
+        self.speak_current()
+
+    def toggle_language(self) -> None:
+        self.set_language("en" if current_language() == "zh_CN" else "zh_CN")
+
+    def retranslate(self) -> None:
+        self.top_bar.retranslate()
+        self.overlay.retranslate()
+        self.screens.retranslate_all()
+        screen = self.screens.current
+        if screen is not None:
+            self.setWindowTitle(screen.title())
+
+    # session ---------------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in _INPUT_EVENTS:
+            self._handle_ticks(self.ctx.session.touch())
+        return False
+
+    def _poll_session(self) -> None:
+        self._handle_ticks(self.ctx.session.poll())
+
+    def _handle_ticks(self, ticks: list[Tick]) -> None:
+        for tick in ticks:
+            if tick.event is SessionEvent.COUNTDOWN_STARTED:
+                self.overlay.show_countdown(tick.seconds_left)
+                self.ctx.voice.say(self.overlay.prompt(), current_language())
+            elif tick.event is SessionEvent.COUNTDOWN_TICK:
+                self.overlay.show_countdown(tick.seconds_left)
+                self.ctx.voice.say(str(tick.seconds_left), current_language())
+            elif tick.event is SessionEvent.RESUMED:
+                self.overlay.hide()
+                self.ctx.voice.stop()
+            elif tick.event is SessionEvent.ENDED:
+                self.end_session()
+
+    def _resume(self) -> None:
+        self._handle_ticks(self.ctx.session.touch())
+
+    def end_session(self) -> None:
+        """Forget the resident: personal data dropped, home, defaults for the next person."""
+        self.overlay.hide()
+        self.screens.reset_personal_all()
+        defaults = self.ctx.config.ui
+        self.ctx.voice.reset_defaults()
+        self.top_bar.set_volume(self.ctx.voice.volume)
+        if self.ctx.font_scale != defaults.font_scale:
+            self.set_font_scale(defaults.font_scale)
+        if current_language() != defaults.language:
+            set_language(defaults.language)
+            self.retranslate()
+        self.navigate("home")
+
+    def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        super().resizeEvent(event)
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.rect())
+
+    def shutdown(self) -> None:
+        """Stop timers and listeners before the window goes away (tests check nothing leaks)."""
+        QApplication.instance().removeEventFilter(self)
+        self.session_timer.stop()
+        self.top_bar.stop_timers()
+        self.bridge.close()
+        self.ctx.voice.stop()
+
+    def closeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
+        self.shutdown()
+        super().closeEvent(event)

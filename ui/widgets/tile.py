@@ -1,0 +1,51 @@
+"""A large home-screen tile: icon, service name and a short description, one big target."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
+
+from ui.icons import icon
+from ui.theme import Tokens
+
+
+class Tile(QPushButton):
+    def __init__(self, service: str, tokens: Tokens) -> None:
+        super().__init__()
+        self.service = service
+        self.setObjectName(f"tile_{service}")
+        self.setProperty("tile", service)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        row = QHBoxLayout(self)
+        self._row = row
+        self.icon_label = QLabel()
+        self.icon_label.setObjectName(f"tile_{service}_icon")
+        self.name_label = QLabel()
+        self.name_label.setObjectName(f"tile_{service}_name")
+        self.name_label.setProperty("role", "tileName")
+        self.description_label = QLabel()
+        self.description_label.setObjectName(f"tile_{service}_description")
+        self.description_label.setProperty("role", "tileDescription")
+        texts = QVBoxLayout()
+        texts.setSpacing(4)
+        for lab in (self.name_label, self.description_label):
+            lab.setWordWrap(True)
+            lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+            texts.addWidget(lab)
+        self.icon_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        row.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addLayout(texts, 1)
+        self.apply_tokens(tokens)
+
+    def apply_tokens(self, tokens: Tokens) -> None:
+        size = tokens.px(88)
+        self.icon_label.setPixmap(icon(self.service, tokens.palette.on_tile, size).pixmap(size, size))
+        self.icon_label.setFixedSize(size, size)
+        self._row.setContentsMargins(tokens.gap, tokens.gap // 2, tokens.gap, tokens.gap // 2)
+        self._row.setSpacing(tokens.gap)
+
+    def set_texts(self, name: str, description: str) -> None:
+        self.name_label.setText(name)
+        self.description_label.setText(description)
+        self.setAccessibleName(name)
+        self.setAccessibleDescription(description)

@@ -1,0 +1,183 @@
+"""The persistent top bar: home, back, repeat, text size, volume, language, status and clock."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+
+from kiosk.config import FONT_SCALES
+from kiosk.i18n import LANGUAGE_NAMES, _, current_language, tr
+from ui.icons import icon
+from ui.theme import Tokens
+
+VOLUME_LEVELS = (0.5, 0.8, 1.0)
+TECHNICIAN_HOLD_MS = 3000
+
+
+class TopBar(QWidget):
+    home_clicked = Signal()
+    back_clicked = Signal()
+    repeat_clicked = Signal()
+    font_scale_chosen = Signal(float)
+    volume_chosen = Signal(float)
+    language_toggled = Signal()
+    technician_requested = Signal()
+
+    def __init__(self, tokens: Tokens) -> None:
+        super().__init__()
+        self.setObjectName("topBar")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._tokens = tokens
+        self._volume = VOLUME_LEVELS[1]
+        self._online = False
+        self._pending = 0
+        self._build()
+        self.retranslate()
+        self._connect()
+
+    # layout ----------------------------------------------------------------------------------
+    def _tool(self, object_name: str, icon_name: str | None = None) -> QToolButton:
+        btn = QToolButton()
+        btn.setObjectName(object_name)
+        btn.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        if icon_name:
+            btn.setProperty("iconName", icon_name)
+            btn.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+        return btn
+
+    def _build(self) -> None:
+        layout = QHBoxLayout(self)
+        self._layout = layout
+        self.home = self._tool("topHome", "home")
+        self.back = self._tool("topBack", "back")
+        self.repeat = self._tool("topRepeat", "speaker")
+        self.sizes = QButtonGroup(self)
+        self.size_buttons: list[QToolButton] = []
+        for index, scale in enumerate(FONT_SCALES):
+            btn = self._tool(f"topFontScale{index}")
+            btn.setText("A" + "+" * index)
+            btn.setProperty("scale", scale)
+            self.sizes.addButton(btn, index)
+            self.size_buttons.append(btn)
+        self.set_font_scale(FONT_SCALES[0])
+        self.volume = self._tool("topVolume", "volume")
+        self.language = self._tool("topLanguage", "globe")
+        self.status = QLabel()
+        self.status.setObjectName("topSyncStatus")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.clock = self._tool("topClock")
+        self.clock.setAutoRaise(True)
+        for w in (self.home, self.back, self.repeat, *self.size_buttons, self.volume, self.language):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.clock)
+        self._clock_timer = QTimer(self)
+        self._clock_timer.setInterval(1000)
+        self._hold_timer = QTimer(self)
+        self._hold_timer.setSingleShot(True)
+        self._hold_timer.setInterval(TECHNICIAN_HOLD_MS)
+        self.apply_tokens(self._tokens)
+
+    def apply_tokens(self, tokens: Tokens) -> None:
+        self._tokens = tokens
+        gap = tokens.gap
+        self._layout.setContentsMargins(gap, gap // 2, gap, gap // 2)
+        self._layout.setSpacing(gap)
+        size = tokens.px(40)
+        for btn in self.findChildren(QToolButton):
+            name = btn.property("iconName")
+            if name:
+                btn.setIcon(icon(name, tokens.palette.on_top_bar, size))
+                btn.setIconSize(QSize(size, size))
+        for index, btn in enumerate(self.size_buttons):
+            # Each "A" is drawn at the size it selects, so the choice shows itself.
+            px = round(tokens.body * (1.0 + 0.25 * index) / tokens.scale)
+            btn.setStyleSheet(f"font-size: {max(px, tokens.body)}px;")
+        self._fit()
+
+    # texts -----------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.home.setText(_("Home"))
+        self.home.setAccessibleName(_("Go to the home screen"))
+        self.back.setText(_("Back"))
+        self.back.setAccessibleName(_("Go back one screen"))
+        self.repeat.setText(_("Repeat"))
+        self.repeat.setAccessibleName(_("Say it again"))
+        names = (_("Normal text size"), _("Large text size"), _("Extra large text size"))
+        for btn, name in zip(self.size_buttons, names):
+            btn.setAccessibleName(name)
+        self.volume.setText(tr("Volume {level}", level=self._volume_word()))
+        self.volume.setAccessibleName(_("Change the volume"))
+        other = "en" if current_language() == "zh_CN" else "zh_CN"
+        self.language.setText(LANGUAGE_NAMES[other])
+        self.language.setAccessibleName(_("Switch language"))
+        self.clock.setAccessibleName(_("Clock"))
+        self._update_status()
+        self._tick_clock()
+        self._fit()
+
+    def _fit(self) -> None:
+        """Give every button at least its size hint: texts change with language and scale."""
+        for btn in self.findChildren(QToolButton):
+            btn.setMinimumSize(0, 0)
+            btn.ensurePolished()
+            btn.setMinimumSize(btn.sizeHint())
+
+    def _volume_word(self) -> str:
+        index = VOLUME_LEVELS.index(self._volume) if self._volume in VOLUME_LEVELS else 1
+        return (_("low"), _("medium"), _("high"))[index]
+
+    def _update_status(self) -> None:
+        state = _("Online") if self._online else _("Offline")
+        self.status.setText(state + "\n" + tr("{count} waiting to sync", count=self._pending))
+        self.status.setAccessibleName(self.status.text().replace("\n", ", "))
+
+    def _tick_clock(self) -> None:
+        self.clock.setText(QDateTime.currentDateTime().toString("HH:mm"))
+
+    # signals ---------------------------------------------------------------------------------
+    def _connect(self) -> None:
+        self.home.clicked.connect(self.home_clicked)
+        self.back.clicked.connect(self.back_clicked)
+        self.repeat.clicked.connect(self.repeat_clicked)
+        self.sizes.idClicked.connect(lambda i: self.font_scale_chosen.emit(FONT_SCALES[i]))
+        self.volume.clicked.connect(self._next_volume)
+        self.language.clicked.connect(self.language_toggled)
+        self._clock_timer.timeout.connect(self._tick_clock)
+        self._clock_timer.start()
+        self.clock.pressed.connect(self._hold_timer.start)
+        self.clock.released.connect(self._hold_timer.stop)
+        self._hold_timer.timeout.connect(self.technician_requested)
+
+    def _next_volume(self) -> None:
+        index = VOLUME_LEVELS.index(self._volume) if self._volume in VOLUME_LEVELS else 1
+        self.set_volume(VOLUME_LEVELS[(index + 1) % len(VOLUME_LEVELS)])
+        self.volume_chosen.emit(self._volume)
+
+    # state setters ---------------------------------------------------------------------------
+    def set_volume(self, volume: float) -> None:
+        self._volume = min(VOLUME_LEVELS, key=lambda v: abs(v - volume))
+        self.volume.setText(tr("Volume {level}", level=self._volume_word()))
+
+    def volume_word(self) -> str:
+        return self._volume_word()
+
+    def set_font_scale(self, scale: float) -> None:
+        # A property, not :checked, so the style sheet's colours reach the palette on re-polish
+        # (the audit measures contrast from the palette).
+        for btn in self.size_buttons:
+            btn.setProperty("selected", btn.property("scale") == scale)
+            btn.style().unpolish(btn)
+            btn.style().polish(btn)
+
+    def set_sync_status(self, online: bool, pending: int) -> None:
+        self._online, self._pending = online, pending
+        self._update_status()
+
+    def set_back_enabled(self, enabled: bool) -> None:
+        self.back.setEnabled(enabled)
+
+    def stop_timers(self) -> None:
+        self._clock_timer.stop()
+        self._hold_timer.stop()
