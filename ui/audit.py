@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.config import FONT_SCALES, KioskConfig
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 from ui.main_window import MainWindow
-from ui.screen_walk import OVERLAY_STATE, Shot, offscreen_window, walk
+from ui.screen_walk import HEIGHT_PX, OVERLAY_STATE, WIDTH_PX, Shot, offscreen_window, walk
 
 BODY_MIN_PX = 28
 HEADING_MIN_PX = 40
@@ -37,6 +37,7 @@ INTERACTIVE = (QAbstractButton, QLineEdit, QTextEdit, QComboBox, QAbstractSlider
 LANGUAGE_NEUTRAL = set(LANGUAGE_NAMES.values()) | {"A", "A+", "A++"}
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_UNBREAKABLE = re.compile(r"[^\s\u3000-\u303f\u3400-\u9fff\uff00-\uffef]+")
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ def clipped(widget: QWidget) -> str:
         rect = widget.contentsRect()
         metrics = QFontMetrics(widget.font())
         if widget.wordWrap():
-            longest = max((metrics.horizontalAdvance(w) for w in text.split()), default=0)
+            # Chinese breaks between any two characters; only runs of other letters are unbreakable.
+            longest = max((metrics.horizontalAdvance(w) for w in _UNBREAKABLE.findall(text)), default=0)
             if longest > rect.width():
                 return f"a word needs {longest}px, has {rect.width()}px"
             need = widget.heightForWidth(widget.width())
@@ -153,6 +155,8 @@ def audit_view(window: MainWindow, shot: Shot, lang: str, scale: float) -> list[
 
     image = window.grab().toImage()
     bounds = window.rect()
+    if (bounds.width(), bounds.height()) != (WIDTH_PX, HEIGHT_PX):
+        add(window, "screen size", f"the layout needs {bounds.width()}x{bounds.height()}px, the screen is {WIDTH_PX}x{HEIGHT_PX}px")
     widgets = [w for root in roots for w in [root, *root.findChildren(QWidget)] if w.isVisible()]
     targets: list[tuple[QWidget, QRect]] = []
     for widget in widgets:

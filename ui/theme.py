@@ -12,7 +12,7 @@ BODY_PX = 32  # budget: >= 28
 SMALL_PX = 28  # the floor; status texts only
 HEADING_PX = 48  # budget: >= 40
 TITLE_PX = 56
-TILE_PX = 44
+TILE_PX = 40
 TARGET_MIN_PX = 80  # ~20 mm
 GAP_PX = 24  # budget: >= 16 between targets
 RADIUS_PX = 16
@@ -167,14 +167,16 @@ QLabel[role="tileDescription"] {{ font-size: {t.body}px; }}
 QWidget#topBar {{ background: {p.top_bar}; }}
 QWidget#topBar QLabel {{ color: {p.on_top_bar}; font-size: {t.body}px; font-weight: bold; }}
 QWidget#topBar QToolButton {{
-    min-width: {t.target}px; min-height: {t.target}px;
+    min-width: {TARGET_MIN_PX}px; min-height: {TARGET_MIN_PX}px;
     background: {p.top_bar}; color: {p.on_top_bar}; border: 3px solid {p.on_top_bar};
-    border-radius: {RADIUS_PX}px; font-size: {t.body}px; font-weight: bold; padding: 4px 12px;
+    border-radius: {RADIUS_PX}px; font-size: {t.body}px; font-weight: bold; padding: 2px 6px;
 }}
 QWidget#topBar QToolButton[selected="true"] {{ background: {p.on_top_bar}; color: {p.top_bar}; }}
 QWidget#topBar QToolButton:disabled {{ color: {p.on_top_bar}; border: 3px dashed {p.on_top_bar}; }}
 QWidget#topBar QToolButton:focus {{ border: 4px solid {p.focus}; }}
 QToolButton#topClock {{ border: none; font-size: {t.heading}px; }}
+QPushButton[role="primary"], QPushButton[role="secondary"] {{ min-width: {t.px(280)}px; min-height: {t.px(96)}px; }}
+QPushButton#idleContinue {{ min-width: {t.px(360)}px; min-height: {t.px(120)}px; font-size: {t.heading}px; }}
 QWidget#idleOverlay {{ background: {p.surface}; border: 6px solid {p.border}; }}
 QLabel#idleCountdown {{ font-size: {t.px(160)}px; font-weight: bold; color: {p.text}; }}
 """

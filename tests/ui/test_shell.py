@@ -79,6 +79,7 @@ def test_volume_button_changes_volume_and_says_so(window, qtbot, speech):
     qtbot.mouseClick(find(window, QToolButton, "topVolume"), Qt.MouseButton.LeftButton)
     assert window.ctx.voice.volume != start
     assert "音量" in speech.spoken()[-1][0]
+    assert find(window, QToolButton, "topVolume").property("iconName") != "volume_medium"
 
 
 def test_idle_countdown_then_session_end_resets_everything(window, qtbot, speech, clock):

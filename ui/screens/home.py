@@ -25,7 +25,7 @@ class HomeScreen(Screen):
 
     def build(self) -> None:
         layout = self.column()
-        self.greeting = self.label("homeGreeting", "title")
+        self.greeting = self.label("homeGreeting", "heading")
         self.hint = self.label("homeHint", "body")
         layout.addWidget(self.greeting)
         layout.addWidget(self.hint)
@@ -37,6 +37,10 @@ class HomeScreen(Screen):
             tile = Tile(service, self.ctx.tokens)
             self.tiles.append(tile)
             grid.addWidget(tile, index // 3, index % 3)
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+        for row in range(2):
+            grid.setRowStretch(row, 1)
         layout.addLayout(grid, 1)
 
     def retranslate(self) -> None:

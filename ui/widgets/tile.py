@@ -28,21 +28,23 @@ class Tile(QPushButton):
         self.description_label.setProperty("role", "tileDescription")
         texts = QVBoxLayout()
         texts.setSpacing(4)
+        texts.addStretch(1)
         for lab in (self.name_label, self.description_label):
             lab.setWordWrap(True)
             lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
             texts.addWidget(lab)
+        texts.addStretch(1)
         self.icon_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
         row.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addLayout(texts, 1)
         self.apply_tokens(tokens)
 
     def apply_tokens(self, tokens: Tokens) -> None:
-        size = tokens.px(88)
+        size = 88  # the icon stays put at larger text sizes so the words get the room
         self.icon_label.setPixmap(icon(self.service, tokens.palette.on_tile, size).pixmap(size, size))
         self.icon_label.setFixedSize(size, size)
-        self._row.setContentsMargins(tokens.gap, tokens.gap // 2, tokens.gap, tokens.gap // 2)
-        self._row.setSpacing(tokens.gap)
+        self._row.setContentsMargins(24, 12, 16, 12)
+        self._row.setSpacing(20)
 
     def set_texts(self, name: str, description: str) -> None:
         self.name_label.setText(name)

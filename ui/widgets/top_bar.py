@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QV
 from kiosk.config import FONT_SCALES
 from kiosk.i18n import LANGUAGE_NAMES, _, current_language, tr
 from ui.icons import icon
-from ui.theme import Tokens
+from ui.theme import GAP_PX, Tokens
 
 VOLUME_LEVELS = (0.5, 0.8, 1.0)
 TECHNICIAN_HOLD_MS = 3000
@@ -60,7 +60,7 @@ class TopBar(QWidget):
             self.sizes.addButton(btn, index)
             self.size_buttons.append(btn)
         self.set_font_scale(FONT_SCALES[0])
-        self.volume = self._tool("topVolume", "volume")
+        self.volume = self._tool("topVolume", "volume_medium")
         self.language = self._tool("topLanguage", "globe")
         self.status = QLabel()
         self.status.setObjectName("topSyncStatus")
@@ -81,7 +81,8 @@ class TopBar(QWidget):
 
     def apply_tokens(self, tokens: Tokens) -> None:
         self._tokens = tokens
-        gap = tokens.gap
+        # The bar holds many targets: its gaps stay at the unscaled budget so A++ still fits.
+        gap = GAP_PX
         self._layout.setContentsMargins(gap, gap // 2, gap, gap // 2)
         self._layout.setSpacing(gap)
         size = tokens.px(40)
@@ -107,8 +108,8 @@ class TopBar(QWidget):
         names = (_("Normal text size"), _("Large text size"), _("Extra large text size"))
         for btn, name in zip(self.size_buttons, names):
             btn.setAccessibleName(name)
-        self.volume.setText(tr("Volume {level}", level=self._volume_word()))
-        self.volume.setAccessibleName(_("Change the volume"))
+        self.volume.setText(_("Volume"))
+        self.volume.setAccessibleName(tr("Change the volume (now {level})", level=self._volume_word()))
         other = "en" if current_language() == "zh_CN" else "zh_CN"
         self.language.setText(LANGUAGE_NAMES[other])
         self.language.setAccessibleName(_("Switch language"))
@@ -130,7 +131,7 @@ class TopBar(QWidget):
 
     def _update_status(self) -> None:
         state = _("Online") if self._online else _("Offline")
-        self.status.setText(state + "\n" + tr("{count} waiting to sync", count=self._pending))
+        self.status.setText(state + "\n" + tr("{count} waiting", count=self._pending))
         self.status.setAccessibleName(self.status.text().replace("\n", ", "))
 
     def _tick_clock(self) -> None:
@@ -158,7 +159,10 @@ class TopBar(QWidget):
     # state setters ---------------------------------------------------------------------------
     def set_volume(self, volume: float) -> None:
         self._volume = min(VOLUME_LEVELS, key=lambda v: abs(v - volume))
-        self.volume.setText(tr("Volume {level}", level=self._volume_word()))
+        index = VOLUME_LEVELS.index(self._volume)
+        self.volume.setProperty("iconName", ("volume_low", "volume_medium", "volume_high")[index])
+        self.volume.setAccessibleName(tr("Change the volume (now {level})", level=self._volume_word()))
+        self.apply_tokens(self._tokens)
 
     def volume_word(self) -> str:
         return self._volume_word()
