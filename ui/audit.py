@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QFontInfo, QFontMetrics, QImage
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.config import FONT_SCALES, KioskConfig
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 from ui.main_window import MainWindow
+from ui.theme import THEMES
 from ui.screen_walk import HEIGHT_PX, OVERLAY_STATE, WIDTH_PX, Shot, offscreen_window, walk
 
 BODY_MIN_PX = 28
@@ -204,15 +205,18 @@ def run_audit(
     config: KioskConfig,
     languages: tuple[str, ...] = LANGUAGES,
     scales: tuple[float, ...] = FONT_SCALES,
+    themes: tuple[str, ...] = tuple(THEMES),
 ) -> list[Finding]:
-    """Render every screen and state in each language and scale; return every breach."""
+    """Render every screen and state in each language, scale and theme; return every breach."""
     translator.missing.clear()
     findings: list[Finding] = []
-    for lang in languages:
-        for scale in scales:
-            with offscreen_window(config, lang, scale) as window:
-                for shot in walk(window):
-                    findings.extend(audit_view(window, shot, lang, scale))
+    for theme in themes:
+        for lang in languages:
+            for scale in scales:
+                with offscreen_window(config, lang, scale, theme) as window:
+                    for shot in walk(window):
+                        found = audit_view(window, shot, lang, scale)
+                        findings.extend(f if theme == "standard" else replace(f, state=f"{f.state}+{theme}") for f in found)
     for lang, msgid in sorted(translator.missing):
         findings.append(Finding(lang, 0.0, "*", "*", "-", "translation", f"no {lang} translation for {msgid!r}"))
     return findings

@@ -26,12 +26,14 @@ class Shot:
 
 
 @contextmanager
-def offscreen_window(config: KioskConfig, lang: str, scale: float) -> Iterator[MainWindow]:
+def offscreen_window(config: KioskConfig, lang: str, scale: float, theme: str | None = None) -> Iterator[MainWindow]:
     """A kiosk window at 1920x1080 with silent speech and no database, for rendering."""
     application()
     cfg = config.model_copy(deep=True)
     cfg.ui.language = lang  # type: ignore[assignment]
     cfg.ui.font_scale = scale
+    if theme:
+        cfg.ui.theme = theme  # type: ignore[assignment]
     runtime = start_runtime(cfg, speech=False, database=False, logs=False)
     window = build_window(runtime)
     window.resize(WIDTH_PX, HEIGHT_PX)
