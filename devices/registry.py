@@ -6,6 +6,8 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from devices.messages import N_
+
 ROLES = ("bp", "spo2", "thermometer", "scale", "glucose", "scanner", "printer", "speech")
 
 
@@ -70,7 +72,7 @@ def create(role: str, driver_id: str, **options: Any) -> Any:
     if not ok:
         from devices.errors import DeviceUnavailable
 
-        raise DeviceUnavailable(why, key="device.unavailable_reason", reason=why)
+        raise DeviceUnavailable(why, key=N_("device.unavailable_reason"), reason=why)
     return info.load()(**options)
 
 

@@ -7,6 +7,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from devices.messages import N_
+
 
 class DeviceState(enum.Enum):
     DISCONNECTED = "disconnected"
@@ -33,7 +35,7 @@ class StateHolder:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._report = StateReport(DeviceState.DISCONNECTED, "device.state.not_started")
+        self._report = StateReport(DeviceState.DISCONNECTED, N_("device.state.not_started"))
         self._listeners: list[StateListener] = []
 
     @property

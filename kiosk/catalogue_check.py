@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from kiosk.i18n import LANGUAGES, load_catalog, locales_dir, placeholders
 SOURCE_PACKAGES = ("kiosk", "ui", "devices", "server")
 KEYWORDS = {"_": None, "N_": None, "tr": (1,)}
 METHOD_MAP = [("**.py", "python")]
+_KEY = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 
 @dataclass(frozen=True)
@@ -39,18 +41,26 @@ def source_messages(root: Path | None = None) -> dict[str, str]:
     return found
 
 
+def is_key(msgid: str) -> bool:
+    """A message key (``printer.paper_out``) rather than an English sentence."""
+    return bool(_KEY.match(msgid))
+
+
 def problems(root: Path | None = None) -> list[Problem]:
+    """Missing translations, and placeholders that differ from the English source.
+
+    For a sentence msgid the English source is the msgid itself; for a key it is the en entry.
+    """
     messages = source_messages(root)
+    catalogs = {lang: load_catalog(lang)._catalog for lang in LANGUAGES}  # type: ignore[attr-defined]
     out: list[Problem] = []
-    for lang in LANGUAGES:
-        catalog = load_catalog(lang)._catalog  # type: ignore[attr-defined]
+    for lang, catalog in catalogs.items():
         for msgid, where in sorted(messages.items()):
             text = catalog.get(msgid)
             if not text:
                 out.append(Problem(lang, msgid, f"missing translation ({where})"))
-            elif placeholders(text) != placeholders(msgid):
-                out.append(Problem(lang, msgid, f"placeholders differ: {sorted(placeholders(text))}"))
-        for msgid in catalog:
-            if msgid and isinstance(msgid, str) and msgid not in messages:
-                pass  # obsolete entries are harmless; `make i18n` prunes them
+                continue
+            source = catalogs["en"].get(msgid, "") if is_key(msgid) else msgid
+            if placeholders(text) != placeholders(source):
+                out.append(Problem(lang, msgid, f"placeholders {sorted(placeholders(text))} differ from {sorted(placeholders(source))}"))
     return out
