@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import Callable
 
-from devices.registry import DriverInfo, OptionSpec, register
+from devices.registry import DriverInfo, register
 
 # Each vitals role: (twin class in its module, expected BLE driver class in devices.vitals.ble).
 _ROLES: dict[str, tuple[str, str]] = {
@@ -15,8 +15,6 @@ _ROLES: dict[str, tuple[str, str]] = {
     "scale": ("devices.vitals.sim_spot:SimScale", "BleScale"),
     "glucose": ("devices.vitals.sim_spot:SimGlucoseMeter", "BleGlucoseMeter"),
 }
-
-_BLE_OPTIONS = (OptionSpec("address", str, "", "Bluetooth address of the meter; empty = scan."),)
 
 
 def _ble_driver_available(class_name: str) -> Callable[[], tuple[bool, str]]:
@@ -31,7 +29,7 @@ def _ble_driver_available(class_name: str) -> Callable[[], tuple[bool, str]]:
         if not ok:
             return False, why
         if not hasattr(ble, class_name):
-            return False, f"devices.vitals.ble has no driver class {class_name} yet"
+            return False, f"devices.vitals.ble has no driver class {class_name}"
         return True, ""
 
     return check
@@ -50,9 +48,11 @@ def _register_all() -> None:
             capabilities=sim.capabilities, options=sim.options, simulated=True,
             doc=f"Simulated {role} device with scripted readings and faults.",
         ))
+        ble = _class(f"devices.vitals.ble_drivers:{ble_class}")  # imports no bleak
         register(DriverInfo(
             role=role, driver_id="ble", factory_path=f"devices.vitals.ble:{ble_class}",
-            options=_BLE_OPTIONS, doc=f"Bluetooth LE {role} meter (standard GATT profile).",
+            capabilities=ble.capabilities, options=ble.options,
+            doc=f"Bluetooth LE {role} meter (standard GATT profile).",
             availability=_ble_driver_available(ble_class),
         ))
     cms50d = _class("devices.vitals.cms50d:Cms50dOximeter")

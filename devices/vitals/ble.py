@@ -19,6 +19,7 @@ from typing import Any, Awaitable, Callable
 from devices.base import CancelToken, PromptHandler, WireLog
 from devices.errors import DeviceDisconnected, DeviceError, DeviceUnavailable
 from devices.messages import N_
+from devices.vitals.base import PROGRESS_CUFF_PRESSURE
 from devices.vitals.ble_burst import BurstResult, collect_burst
 from devices.vitals.ble_dispatch import HEALTH_SERVICE_UUIDS, PROFILES, profiles_for_services
 from devices.vitals.ble_loop import BleLoop
@@ -29,7 +30,7 @@ CONNECT_FAILED_KEY = N_("vitals.ble.connect_failed")
 LINK_LOST_KEY = N_("vitals.ble.link_lost")
 SCAN_FAILED_KEY = N_("vitals.ble.scan_failed")
 UNKNOWN_PROFILE_KEY = N_("vitals.ble.unknown_profile")
-CUFF_PROGRESS_KEY = N_("vitals.ble.cuff_pressure")
+CUFF_PROGRESS_KEY = PROGRESS_CUFF_PRESSURE  # the same progress key as every bp driver
 
 ClientFactory = Callable[[str], Any]
 Discover = Callable[[float, list[str]], Awaitable[dict[str, tuple[Any, Any]]]]
@@ -57,11 +58,31 @@ class FoundDevice:
     profiles: tuple[str, ...]
 
 
+# 0x2A36 carries no total: progress is estimated from the pressure curve. Inflating up to the
+# usual ~180 mmHg peak counts for the first 30 %, deflating from the peak to ~40 mmHg for the rest.
+_INFLATE_SHARE = 0.3
+_USUAL_PEAK_MMHG = 180.0
+_DEFLATE_END_MMHG = 40.0
+_DEFLATING_BELOW_PEAK_MMHG = 5.0  # a drop this far below the peak means the valve is open
+
+
 def cuff_progress(prompts: PromptHandler) -> Callable[[CuffPressure], None]:
-    """An ``on_progress`` callback that shows live cuff pressure through the prompt handler."""
+    """An ``on_progress`` callback that shows live cuff pressure (whole mmHg) and an estimated,
+    never decreasing fraction through the prompt handler (key ``vitals.progress.cuff_pressure``)."""
+    peak_mmhg = 0.0
+    shown = 0.0
 
     def show(cuff: CuffPressure) -> None:
-        prompts.progress(CUFF_PROGRESS_KEY, None, cuff_mmhg=round(cuff.cuff_mmhg))
+        nonlocal peak_mmhg, shown
+        pressure = cuff.cuff_mmhg
+        peak_mmhg = max(peak_mmhg, pressure)
+        if peak_mmhg - pressure >= _DEFLATING_BELOW_PEAK_MMHG:
+            span = max(1.0, peak_mmhg - _DEFLATE_END_MMHG)
+            fraction = _INFLATE_SHARE + (1 - _INFLATE_SHARE) * (peak_mmhg - pressure) / span
+        else:
+            fraction = _INFLATE_SHARE * pressure / max(_USUAL_PEAK_MMHG, peak_mmhg)
+        shown = max(shown, min(1.0, fraction))
+        prompts.progress(CUFF_PROGRESS_KEY, round(shown, 3), cuff_mmhg=round(pressure))
 
     return show
 
@@ -239,7 +260,21 @@ class BleHealthTransport:
         self._loop.close()
 
 
+_DRIVER_CLASSES = ("BleBloodPressure", "BleOximeter", "BleThermometer", "BleScale",
+                   "BleGlucoseMeter")
+
+
+def __getattr__(name: str) -> Any:
+    """The registry's factory paths name the drivers here; they live in ble_drivers, which
+    imports this module, so they are loaded on first access (bleak still only on use)."""
+    if name in _DRIVER_CLASSES:
+        from devices.vitals import ble_drivers
+
+        return getattr(ble_drivers, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "BleHealthTransport", "FoundDevice", "backoff_delays", "ble_available", "connect_with_backoff",
-    "cuff_progress", "found_devices",
+    "cuff_progress", "found_devices", *_DRIVER_CLASSES,
 ]

@@ -186,7 +186,7 @@ def test_measure_returns_the_blood_pressure_and_shows_cuff_progress(make_transpo
                                max_duration_s=20.0, on_progress=cuff_progress(prompts))
     assert [(r.systolic_mmhg, r.pulse_bpm) for r in result.readings] == [(120.0, 72.0)]
     assert [e[2]["cuff_mmhg"] for e in prompts.events] == [80, 160]
-    assert prompts.keys("progress") == ["vitals.ble.cuff_pressure"] * 2
+    assert prompts.keys("progress") == ["vitals.progress.cuff_pressure"] * 2
     assert not client.is_connected
 
 
@@ -225,8 +225,13 @@ def test_scan_runs_on_the_loop_and_returns_health_meters(make_transport) -> None
     assert [(d.address, d.name, d.profiles) for d in found] == [("AA", "BP-1", ("bp",))]
 
 
-def test_cuff_progress_reports_whole_millimetres() -> None:
+def test_cuff_progress_reports_whole_millimetres_and_an_estimated_fraction() -> None:
     prompts = RecordingPromptHandler()
-    cuff_progress(prompts)(CuffPressure(142.6))
-    assert prompts.events == [("progress", "vitals.ble.cuff_pressure",
-                               {"fraction": None, "cuff_mmhg": 143})]
+    show = cuff_progress(prompts)
+    for mmhg in (142.6, 180.0, 110.0, 60.0):
+        show(CuffPressure(mmhg))
+    assert prompts.keys() == ["vitals.progress.cuff_pressure"] * 4
+    assert [e[2]["cuff_mmhg"] for e in prompts.events] == [143, 180, 110, 60]
+    fractions = [e[2]["fraction"] for e in prompts.events]
+    assert fractions == pytest.approx([0.3 * 142.6 / 180, 0.3, 0.3 + 0.7 * 70 / 140,
+                                       0.3 + 0.7 * 120 / 140], abs=1e-3)
