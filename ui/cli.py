@@ -20,7 +20,9 @@ def _load_config(path: str | None, *, demo: bool = False) -> KioskConfig:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    config = _load_config(None, demo=True)
+    from kiosk.device_admin import with_demo_devices
+
+    config = with_demo_devices(_load_config(None, demo=True))
     return _run(config, fullscreen=not args.windowed)
 
 
@@ -75,6 +77,55 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+class PrintingHandler:
+    """Prints a device's prompts and progress for a technician at a terminal."""
+
+    def __init__(self) -> None:
+        self._last = ""
+
+    def prompt(self, key: str, **params: object) -> None:
+        print("  >", tr(key, **params), flush=True)
+
+    def progress(self, key: str, fraction: float | None = None, **params: object) -> None:
+        line = tr(key, **params)
+        if line != self._last:
+            self._last = line
+            print("  ...", line, flush=True)
+
+
+def _device_config(args: argparse.Namespace) -> KioskConfig:
+    config = _load_config(args.config)
+    if args.demo or not config.devices:
+        from kiosk.device_admin import with_demo_devices
+
+        config = with_demo_devices(config)
+    return config
+
+
+def cmd_devices(args: argparse.Namespace) -> int:
+    from devices.base import PromptHandler
+    from kiosk import device_admin
+
+    if args.action == "probe":
+        for line in device_admin.format_probe(device_admin.probe()):
+            print(line)
+        return 0
+    config = _device_config(args)
+    if args.action == "list":
+        for line in device_admin.format_rows(device_admin.list_devices(config, connect=args.connect)):
+            print(line)
+        return 0
+    if not args.role:
+        print(tr("Name the device role to test, e.g. kiosk devices test bp"), file=sys.stderr)
+        return 2
+    handler = PrintingHandler()
+    PromptHandler.register(PrintingHandler)
+    outcome = device_admin.test_device(config, args.role, handler=handler, seconds=args.seconds)
+    for line in device_admin.format_outcome(outcome):
+        print(line)
+    return 0 if outcome.ok else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kiosk", description="Elderly-friendly community service kiosk.")
     p.add_argument("--version", action="version", version=f"kiosk {__version__}")
@@ -101,6 +152,15 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--scale", type=float, choices=FONT_SCALES)
     audit.add_argument("--config")
     audit.set_defaults(func=cmd_audit)
+
+    dev = sub.add_parser("devices", help="technician: list, probe and test devices")
+    dev.add_argument("action", choices=("list", "probe", "test"))
+    dev.add_argument("role", nargs="?", help="with test: bp, spo2, thermometer, scale, glucose, scanner, printer, speech")
+    dev.add_argument("--config", help="TOML configuration file (default: embedded, with simulated devices)")
+    dev.add_argument("--demo", action="store_true", help="use the simulated twins whatever the file says")
+    dev.add_argument("--connect", action="store_true", help="with list: open and close each device")
+    dev.add_argument("--seconds", type=float, default=10.0, help="with test scanner: how long to scan")
+    dev.set_defaults(func=cmd_devices)
 
     doctor = sub.add_parser("doctor", help="report each subsystem; exit 1 if a required one is broken")
     doctor.add_argument("--config")

@@ -73,3 +73,25 @@ def test_offscreen_demo_stays_up_until_stopped(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_devices_list_shows_every_configured_role(capsys):
+    assert main(["devices", "list"]) == 0
+    out = capsys.readouterr().out
+    for role in ("bp", "spo2", "thermometer", "scale", "glucose", "scanner", "printer", "speech"):
+        assert role in out
+
+
+def test_devices_test_bp_takes_a_simulated_reading(tmp_path, capsys):
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('version = 1\n[devices.bp]\ndriver = "sim"\ntime_scale = 0.01\n', encoding="utf-8")
+    assert main(["devices", "test", "bp", "--config", str(cfg)]) == 0
+    out = capsys.readouterr().out
+    assert "systolic_mmhg=" in out and "袖带压力" in out
+
+
+def test_devices_test_printer_reports_paper_out(tmp_path, capsys):
+    cfg = tmp_path / "kiosk.toml"
+    cfg.write_text('version = 1\n[devices.printer]\ndriver = "sim"\nfault = "paper_out"\n', encoding="utf-8")
+    assert main(["devices", "test", "printer", "--config", str(cfg)]) == 1
+    assert "纸" in capsys.readouterr().out
