@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-APT_PACKAGES := libzbar0 espeak-ng alsa-utils fonts-noto-cjk libegl1 libgl1 libfontconfig1 \
+APT_PACKAGES := libzbar0 espeak-ng libespeak-ng1 alsa-utils fonts-noto-cjk libegl1 libgl1 libfontconfig1 \
 	libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 \
 	libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libnss3 \
 	libasound2 libpulse0 libxrandr2 libxcomposite1 libxdamage1 libxtst6
