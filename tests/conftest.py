@@ -34,6 +34,9 @@ def no_leaks(request, tmp_path, monkeypatch):
     """Fail a test that leaves threads, child processes or visible top-level windows behind."""
     monkeypatch.setenv("KIOSK_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KIOSK_LOG_DIR", str(tmp_path / "logs"))
+    from kiosk.i18n import DEFAULT_LANGUAGE, set_language
+
+    set_language(DEFAULT_LANGUAGE)  # the language is process-wide: every test starts in the default
     threads_before = set(threading.enumerate())
     windows_before = set(map(id, _qt_top_levels()))
     yield
