@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
+from devices.listeners import Listeners
 from devices.messages import N_
 
 
@@ -36,7 +37,7 @@ class StateHolder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._report = StateReport(DeviceState.DISCONNECTED, N_("device.state.not_started"))
-        self._listeners: list[StateListener] = []
+        self._listeners: Listeners[StateReport] = Listeners("device state")
 
     @property
     def report(self) -> StateReport:
@@ -48,15 +49,7 @@ class StateHolder:
         return self.report.state
 
     def subscribe(self, listener: StateListener) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
+        return self._listeners.subscribe(listener)
 
     def set(self, state: DeviceState, reason_key: str = "", **params: object) -> None:
         report = StateReport(state, reason_key, dict(params))
@@ -64,6 +57,4 @@ class StateHolder:
             if report == self._report:
                 return
             self._report = report
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(report)
+        self._listeners.emit(report)

@@ -2,46 +2,19 @@
 
 from __future__ import annotations
 
-import logging
-import threading
 from dataclasses import dataclass
-from typing import Callable, Generic, TypeVar
+from typing import TypeVar
 
-log = logging.getLogger(__name__)
+from devices.listeners import Listeners
+
 T = TypeVar("T")
 
 
-class Hook(Generic[T]):
-    """A named event with typed payload; listeners run on the emitting thread."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self._lock = threading.Lock()
-        self._listeners: list[Callable[[T], None]] = []
-
-    def subscribe(self, listener: Callable[[T], None]) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
-
-    def emit(self, payload: T) -> None:
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            try:
-                listener(payload)
-            except Exception:  # one faulty listener must not stop the others
-                log.exception("listener of %s failed", self.name)
+class Hook(Listeners[T]):
+    """A named event with a typed payload; listeners run on the emitting thread."""
 
     def listener_count(self) -> int:
-        with self._lock:
-            return len(self._listeners)
+        return self.count()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from devices.base import Driver
+from devices.listeners import Listeners
 from devices.messages import N_
 
 DEFAULT_RATE_WPM = 140  # slower than the engines' 200 wpm default: easier for elderly listeners
@@ -57,29 +58,8 @@ def clamp_rate(rate_wpm: int) -> int:
     return min(MAX_RATE_WPM, max(MIN_RATE_WPM, int(rate_wpm)))
 
 
-class UtteranceListeners:
+class UtteranceListeners(Listeners[UtteranceEvent]):
     """Thread-safe listener list for utterance events."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._listeners: list[UtteranceListener] = []
-
-    def subscribe(self, listener: UtteranceListener) -> Callable[[], None]:
-        with self._lock:
-            self._listeners.append(listener)
-
-        def unsubscribe() -> None:
-            with self._lock:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return unsubscribe
-
-    def emit(self, event: UtteranceEvent) -> None:
-        with self._lock:
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener(event)
 
 
 class SpeechBackend(Driver):
