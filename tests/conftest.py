@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
+import sys
 import threading
 import time
 
@@ -29,6 +31,23 @@ def _qt_top_levels() -> list:
     return [w for w in app.topLevelWidgets() if w.isVisible()]
 
 
+def _active_timers() -> set[int]:
+    """Ids of running QTimers that Python created (their wrappers are tracked by gc)."""
+    try:
+        from PySide6.QtCore import QTimer
+    except ImportError:
+        return set()
+    gc.collect()
+    found = set()
+    for obj in gc.get_objects():
+        try:
+            if isinstance(obj, QTimer) and obj.isActive():
+                found.add(id(obj))
+        except RuntimeError:  # wrapper whose C++ object is already deleted
+            continue
+    return found
+
+
 @pytest.fixture(autouse=True)
 def no_leaks(request, tmp_path, monkeypatch):
     """Fail a test that leaves threads, child processes or visible top-level windows behind."""
@@ -39,6 +58,8 @@ def no_leaks(request, tmp_path, monkeypatch):
     set_language(DEFAULT_LANGUAGE)  # the language is process-wide: every test starts in the default
     threads_before = set(threading.enumerate())
     windows_before = set(map(id, _qt_top_levels()))
+    qt_test = "PySide6" in sys.modules and any(part in str(request.node.fspath) for part in ("/ui/", "/e2e/"))
+    timers_before = _active_timers() if qt_test else set()
     yield
     deadline = time.monotonic() + LEAK_GRACE_S
     while True:
@@ -49,6 +70,10 @@ def no_leaks(request, tmp_path, monkeypatch):
         time.sleep(0.05)
     windows = [w for w in _qt_top_levels() if id(w) not in windows_before]
     problems = []
+    if qt_test:
+        timers = _active_timers() - timers_before
+        if timers:
+            problems.append(f"{len(timers)} running QTimer(s)")
     if leaked:
         problems.append("threads: " + ", ".join(t.name for t in leaked))
     if children:

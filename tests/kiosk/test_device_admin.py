@@ -210,7 +210,11 @@ def test_ble_section_without_bleak_says_why(monkeypatch) -> None:
         False, "device_admin.probe.no_bleak", "bleak missing")
 
 
-def test_ble_section_without_an_adapter_says_so(tmp_path: Path) -> None:
+def test_ble_section_without_an_adapter_says_so(tmp_path: Path, monkeypatch) -> None:
+    from devices.vitals import ble
+
+    # bleak present (as with the ble extra) but no adapter: the adapter is what is missing.
+    monkeypatch.setattr(ble, "ble_available", lambda: (True, ""))
     section = device_probe.probe_ble(1.0, sys_root=tmp_path)
     assert (section.looked, section.reason_key) == (False, "device_admin.probe.no_bluetooth_adapter")
 

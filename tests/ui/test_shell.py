@@ -142,3 +142,19 @@ def test_sync_status_from_the_core_reaches_the_top_bar(window, qtbot):
     events.sync_status_did_change.emit(events.SyncStatus(online=True, pending=3))
     label = find(window, QLabel, "topSyncStatus")
     qtbot.waitUntil(lambda: "在线" in label.text() and "3" in label.text(), timeout=2000)
+
+
+def test_qt_own_strings_follow_the_kiosk_language(window):
+    from PySide6.QtCore import QCoreApplication
+
+    from kiosk.i18n import set_language
+    from ui.app import QtTranslations
+
+    qt_strings = QtTranslations(QCoreApplication.instance())
+    try:
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+        set_language("en")
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "Cancel"
+    finally:
+        set_language("zh_CN")
+        qt_strings.close()
