@@ -6,7 +6,7 @@ import asyncio
 import signal
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -80,6 +80,7 @@ def run(runtime: Runtime, *, fullscreen: bool = True) -> int:
     window = build_window(runtime)
     window.ctx.request_exit = app.quit
     if fullscreen:
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()
     else:
         window.show()

@@ -31,7 +31,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     return _run(config, fullscreen=config.ui.fullscreen and not args.windowed)
 
 
+def _ensure_display() -> None:
+    """Without a screen Qt would abort; say so plainly and run offscreen instead."""
+    if sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM"):
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            print(tr("No screen found (DISPLAY is not set): running offscreen until stopped."), file=sys.stderr)
+            os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+
 def _run(config: KioskConfig, *, fullscreen: bool) -> int:
+    _ensure_display()
     from kiosk.runtime import start_runtime
     from ui.app import run
 
