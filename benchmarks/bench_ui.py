@@ -53,6 +53,20 @@ def _window():
     return window, runtime
 
 
+def _dispose(window, runtime) -> None:  # noqa: ANN001
+    """Delete Qt objects while the application lives: letting the interpreter's final garbage
+    collection destroy them after QApplication crashes the process (exit 134)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    window.shutdown()
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QApplication.processEvents()
+    runtime.close()
+
+
 def screen_switch() -> list[tuple[str, float, str]]:
     from PySide6.QtCore import QEvent, QObject, Qt
     from PySide6.QtTest import QTest
@@ -79,9 +93,9 @@ def screen_switch() -> list[tuple[str, float, str]]:
         while not painted:
             QApplication.processEvents()
         latencies.append(painted[0] - start)
-    window.shutdown()
-    window.close()
-    runtime.close()
+    for name in ("health", "home"):
+        window.screens.screen(name).removeEventFilter(probe)
+    _dispose(window, runtime)
     latencies.sort()
     return [
         ("screen switch: tap to next screen painted p50", statistics.median(latencies) * 1000, "ms"),

@@ -45,7 +45,7 @@ def kiosk() -> None:
     app = application()
     config = load(None)
     config.ui.fullscreen = False
-    runtime = start_runtime(config, speech=os.environ.get("PROBE_SPEECH") == "1")
+    runtime = start_runtime(config, speech=os.environ.get("PROBE_SPEECH") == "1", database="later")
     window = build_window(runtime)
     done = []
     window.navigate("home")
@@ -55,6 +55,7 @@ def kiosk() -> None:
     app.exec()
     del probe
     print(done[0])
+    runtime.open_database_async().result(timeout=60)  # what `kiosk run` does after the paint
     window.shutdown()
     runtime.close()
 

@@ -85,6 +85,8 @@ def run(runtime: Runtime, *, fullscreen: bool = True) -> int:
     else:
         window.show()
     window.navigate("home")
+    # After the first paint: the database (SQLAlchemy + Alembic imports, migrations) on a worker.
+    QTimer.singleShot(0, runtime.open_database_async)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: app.quit())

@@ -44,7 +44,7 @@ def _run(config: KioskConfig, *, fullscreen: bool) -> int:
     from kiosk.runtime import start_runtime
     from ui.app import run
 
-    runtime = start_runtime(config)
+    runtime = start_runtime(config, database="later")
     try:
         return run(runtime, fullscreen=fullscreen)
     finally:
