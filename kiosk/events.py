@@ -13,9 +13,6 @@ T = TypeVar("T")
 class Hook(Listeners[T]):
     """A named event with a typed payload; listeners run on the emitting thread."""
 
-    def listener_count(self) -> int:
-        return self.count()
-
 
 @dataclass(frozen=True)
 class SyncStatus:

@@ -127,6 +127,18 @@ def N_(msgid: str) -> str:  # noqa: N802
     return msgid
 
 
+def preload_catalogs_async() -> threading.Thread:
+    """Compile every language's catalogue on a worker, so a later switch does no parsing."""
+
+    def load_all() -> None:
+        for lang in LANGUAGES:
+            translator.catalog(lang)
+
+    thread = threading.Thread(target=load_all, name="catalog-preload", daemon=True)
+    thread.start()
+    return thread
+
+
 def set_language(lang: str) -> None:
     translator.set_language(lang)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk import paths
@@ -22,7 +22,6 @@ class Runtime:
     config: KioskConfig
     voice: Voice
     database: Any = None
-    extras: dict[str, Any] = field(default_factory=dict)
     _opening: concurrent.futures.Future[Any] | None = None
 
     def open_database_async(self) -> concurrent.futures.Future[Any]:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from kiosk.i18n import translator
+from kiosk.i18n import preload_catalogs_async, translator
 from kiosk.runtime import Runtime
 from kiosk.session import ResidentSession
 from ui.context import UiContext
@@ -87,6 +87,7 @@ def run(runtime: Runtime, *, fullscreen: bool = True) -> int:
     window.navigate("home")
     # After the first paint: the database (SQLAlchemy + Alembic imports, migrations) on a worker.
     QTimer.singleShot(0, runtime.open_database_async)
+    QTimer.singleShot(0, preload_catalogs_async)  # the other language, parsed off the Qt thread
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: app.quit())

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from kiosk.config import FONT_SCALES, KioskConfig
 from kiosk.i18n import LANGUAGE_NAMES, LANGUAGES, translator
 from ui.main_window import MainWindow
-from ui.theme import THEMES
+from ui.theme import THEMES, contrast_ratio
 from ui.screen_walk import HEIGHT_PX, OVERLAY_STATE, WIDTH_PX, Shot, offscreen_window, walk
 
 BODY_MIN_PX = 28
@@ -85,16 +85,8 @@ def dominant_colour(image: QImage, rect: QRect) -> QColor:
     return QColor((rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF)
 
 
-def _luminance(colour: QColor) -> float:
-    def lin(c: float) -> float:
-        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * lin(colour.redF()) + 0.7152 * lin(colour.greenF()) + 0.0722 * lin(colour.blueF())
-
-
 def contrast(a: QColor, b: QColor) -> float:
-    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (la + 0.05) / (lb + 0.05)
+    return contrast_ratio(a.name(), b.name())
 
 
 def clipped(widget: QWidget) -> str:

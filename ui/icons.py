@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QIcon, QPixmap, QPainter
 from PySide6.QtSvg import QSvgRenderer
 
@@ -27,6 +27,3 @@ def _pixmap(name: str, colour: str, size_px: int) -> QPixmap:
 def icon(name: str, colour: str, size_px: int) -> QIcon:
     return QIcon(_pixmap(name, colour, size_px))
 
-
-def icon_size(size_px: int) -> QSize:
-    return QSize(size_px, size_px)

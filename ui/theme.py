@@ -96,10 +96,6 @@ class Tokens:
         return self.px(BODY_PX)
 
     @property
-    def small(self) -> int:
-        return self.px(SMALL_PX)
-
-    @property
     def heading(self) -> int:
         return self.px(HEADING_PX)
 
