@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from kiosk.config_schema import Field, SchemaError, Section, check
 
 CONFIG_VERSION = 1
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "assets" / "default_config.toml"
@@ -23,8 +23,8 @@ class ConfigError(Exception):
         super().__init__(f"{path}: {key}: {problem}")
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+class _Section(Section):
+    """Unknown keys are refused and every assignment is checked."""
 
 
 class KioskSection(_Section):
@@ -42,8 +42,7 @@ class UiSection(_Section):
     width_px: int = Field(1920, ge=800, le=7680, description="Window width when not full screen.")
     height_px: int = Field(1080, ge=600, le=4320, description="Window height when not full screen.")
 
-    @field_validator("font_scale")
-    @classmethod
+    @check("font_scale")
     def _scale(cls, value: float) -> float:
         if value not in FONT_SCALES:
             raise ValueError(f"must be one of {', '.join(map(str, FONT_SCALES))}")
@@ -71,16 +70,16 @@ class ServerSection(_Section):
     required: bool = Field(False, description="Doctor fails when the server cannot be reached.")
 
 
-class DeviceRole(BaseModel):
+class DeviceRole(Section):
     """One device role: the driver id plus that driver's options."""
 
-    model_config = ConfigDict(extra="allow")
+    allow_extra = True
     driver: str = Field(description="Driver id registered for this role.")
     required: bool = Field(False, description="Doctor fails when this device is unusable.")
 
     @property
     def options(self) -> dict[str, Any]:
-        return dict(self.model_extra or {})
+        return self.model_extra
 
 
 class KioskConfig(_Section):
@@ -90,7 +89,9 @@ class KioskConfig(_Section):
     session: SessionSection = Field(default_factory=SessionSection)
     voice: VoiceSection = Field(default_factory=VoiceSection)
     server: ServerSection = Field(default_factory=ServerSection)
-    devices: dict[str, DeviceRole] = Field(default_factory=dict)
+    devices: dict[str, DeviceRole] = Field(
+        default_factory=dict, description="Device roles (bp, spo2, printer, ...): a driver id and its options."
+    )
 
 
 def migrate(raw: dict[str, Any]) -> dict[str, Any]:
@@ -115,10 +116,8 @@ def parse(raw: dict[str, Any], source: Path | str = "<config>") -> KioskConfig:
         raise ConfigError(source, "version", str(exc)) from None
     try:
         return KioskConfig.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        key = ".".join(str(part) for part in first["loc"]) or "(file)"
-        raise ConfigError(source, key, first["msg"]) from None
+    except SchemaError as exc:
+        raise ConfigError(source, ".".join(exc.loc) or "(file)", exc.problem) from None
 
 
 def load(path: Path | str | None = None) -> KioskConfig:
@@ -140,7 +139,7 @@ def documented_settings() -> list[tuple[str, str, Any]]:
     rows: list[tuple[str, str, Any]] = []
     for section_name, section_field in KioskConfig.model_fields.items():
         annotation = section_field.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if isinstance(annotation, type) and issubclass(annotation, Section):
             for name, field in annotation.model_fields.items():
                 rows.append((f"{section_name}.{name}", field.description or "", field.default))
         else:
