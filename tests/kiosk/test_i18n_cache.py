@@ -1,0 +1,60 @@
+"""Compiled catalogues are cached: a second load reads the cache, an edited .po is compiled again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from kiosk.i18n import load_catalog
+
+PO = """msgid ""
+msgstr ""
+"Language: zh_CN\\n"
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+msgid "home.title"
+msgstr "{text}"
+"""
+
+
+def _write(root, text):
+    path = root / "zh_CN" / "LC_MESSAGES" / "ui.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(PO.replace("{text}", text), encoding="utf-8")
+    return path
+
+
+def test_a_catalogue_is_compiled_once_and_then_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
+    _write(tmp_path / "locales", "首页")
+    assert load_catalog("zh_CN", tmp_path / "locales").gettext("home.title") == "首页"
+    compiled = list((tmp_path / "cache").glob("zh_CN-*.mo"))
+    assert len(compiled) == 1
+    # A fresh process loads the same catalogue without importing Babel.
+    code = (
+        "import sys; from pathlib import Path; from kiosk.i18n import load_catalog; "
+        f"print(load_catalog('zh_CN', Path({str(tmp_path / 'locales')!r})).gettext('home.title')); "
+        "print('babel' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ)
+    assert out.stdout.split() == ["首页", "False"]
+
+
+def test_an_edited_catalogue_is_compiled_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
+    po = _write(tmp_path / "locales", "首页")
+    load_catalog("zh_CN", tmp_path / "locales")
+    _write(tmp_path / "locales", "主页面")
+    os.utime(po, ns=(po.stat().st_atime_ns, po.stat().st_mtime_ns + 1_000_000))
+    assert load_catalog("zh_CN", tmp_path / "locales").gettext("home.title") == "主页面"
+
+
+def test_a_damaged_cache_file_is_replaced_not_trusted(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(tmp_path / "cache"))
+    _write(tmp_path / "locales", "首页")
+    load_catalog("zh_CN", tmp_path / "locales")
+    (cached,) = (tmp_path / "cache").glob("zh_CN-*.mo")
+    cached.write_bytes(b"garbage")
+    assert load_catalog("zh_CN", tmp_path / "locales").gettext("home.title") == "首页"
+    assert cached.read_bytes() != b"garbage"
