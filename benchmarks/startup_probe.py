@@ -38,25 +38,24 @@ def bare() -> None:
 
 
 def kiosk() -> None:
+    """The real start path of `kiosk run` (ui.cli imports, config, runtime, ui.app.run)."""
     from kiosk.config import load
     from kiosk.runtime import start_runtime
-    from ui.app import application, build_window
+    from PySide6.QtCore import QTimer
 
-    app = application()
+    from ui.app import application, run
+
     config = load(None)
-    config.ui.fullscreen = False
     runtime = start_runtime(config, speech=os.environ.get("PROBE_SPEECH") == "1", database="later")
-    window = build_window(runtime)
     done = []
-    window.navigate("home")
-    home = window.screens.current
-    probe = _paint_probe(home, lambda: done.append(time.perf_counter() - T0) or app.quit())
-    window.show()
-    app.exec()
-    del probe
+
+    def painted() -> None:
+        done.append(time.perf_counter() - T0)
+        QTimer.singleShot(0, application().quit)  # runs once the event loop is up
+
+    run(runtime, fullscreen=False, on_first_paint=painted)
     print(done[0])
     runtime.open_database_async().result(timeout=60)  # what `kiosk run` does after the paint
-    window.shutdown()
     runtime.close()
 
 

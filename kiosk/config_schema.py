@@ -14,22 +14,33 @@ import copy
 import sys
 import types
 import typing
-from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Literal
 
 _MISSING: Any = object()
 
 
-@dataclass(frozen=True)
 class FieldInfo:
-    default: Any = _MISSING
-    default_factory: Callable[[], Any] | None = None
-    description: str = ""
-    ge: float | None = None
-    le: float | None = None
-    gt: float | None = None
-    lt: float | None = None
-    annotation: Any = None
+    """One setting's declaration (a plain class: the dataclasses import costs start-up time)."""
+
+    __slots__ = ("default", "default_factory", "description", "ge", "le", "gt", "lt", "annotation")
+
+    def __init__(
+        self,
+        default: Any = _MISSING,
+        default_factory: Callable[[], Any] | None = None,
+        description: str = "",
+        ge: float | None = None,
+        le: float | None = None,
+        gt: float | None = None,
+        lt: float | None = None,
+        annotation: Any = None,
+    ) -> None:
+        self.default, self.default_factory, self.description = default, default_factory, description
+        self.ge, self.le, self.gt, self.lt, self.annotation = ge, le, gt, lt, annotation
+
+    def replace(self, **changes: Any) -> FieldInfo:
+        values = {name: getattr(self, name) for name in self.__slots__}
+        return FieldInfo(**{**values, **changes})
 
     def make_default(self) -> Any:
         if self.default_factory is not None:
@@ -91,7 +102,7 @@ class Section:
                 continue
             value = cls.__dict__.get(name, _MISSING)
             info = value if isinstance(value, FieldInfo) else FieldInfo(default=value)
-            declared[name] = FieldInfo(**{**info.__dict__, "annotation": (hint, cls.__module__)})
+            declared[name] = info.replace(annotation=(hint, cls.__module__))
             if value is not _MISSING:
                 delattr(cls, name)
         cls._declared = declared
@@ -106,7 +117,7 @@ class Section:
                 hint, module = info.annotation
                 if isinstance(hint, str):
                     hint = eval(hint, sys.modules[module].__dict__)  # noqa: S307 - our own annotations
-                resolved[name] = FieldInfo(**{**info.__dict__, "annotation": hint})
+                resolved[name] = info.replace(annotation=hint)
             cls._resolved = resolved
         return cls._resolved
 

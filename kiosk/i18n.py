@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import gettext
-import hashlib
 import io
 import os
 import re
-import tempfile
 import threading
+import zlib
 from pathlib import Path
 from typing import Callable
 
@@ -68,17 +67,19 @@ def load_catalog(lang: str, directory: Path | None = None) -> gettext.GNUTransla
     po_paths = sorted((directory / lang / "LC_MESSAGES").glob("*.po"))
     if not po_paths:
         raise FileNotFoundError(f"no catalogue for {lang} under {directory}")
-    signature = hashlib.sha256()
-    for po_path in po_paths:
-        stat = po_path.stat()
-        signature.update(f"{po_path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-    cached = cache_dir() / f"{lang}-{signature.hexdigest()[:24]}.mo"
+    signature = "".join(
+        f"{p.resolve()}|{p.stat().st_size}|{p.stat().st_mtime_ns}\n" for p in po_paths
+    ).encode()
+    # zlib, not hashlib: this only names a cache file, and hashlib's OpenSSL import costs ~3 ms.
+    cached = cache_dir() / f"{lang}-{len(po_paths)}-{zlib.crc32(signature):08x}-{zlib.adler32(signature):08x}.mo"
     try:
         with cached.open("rb") as fh:
             return gettext.GNUTranslations(fh)
     except (OSError, ValueError):  # not compiled yet, or a damaged file: compile again
         pass
     image = _compile(po_paths, lang)
+    import tempfile
+
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
