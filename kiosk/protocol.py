@@ -186,8 +186,8 @@ class ChangesResponse(WireModel):
 
 TOKEN_PREFIX = "KT1"
 TOKEN_SEPARATOR = ":"
-_FIELD = re.compile(r"^[A-Z0-9\-]{1,40}$")
-_TOKEN_ID = re.compile(r"^[0-9A-F]{16,32}$")
+_FIELD = re.compile(r"[A-Z0-9\-]{1,40}")  # used with fullmatch: "$" would let a trailing newline in
+_TOKEN_ID = re.compile(r"[0-9A-F]{16,32}")
 
 
 class TokenRole(StrEnum):
@@ -210,9 +210,9 @@ class TokenClaims:
     def signing_input(self) -> bytes:
         """The exact ASCII bytes the Ed25519 signature covers."""
         for name in ("key_id", "subject"):
-            if not _FIELD.match(getattr(self, name)):
+            if not _FIELD.fullmatch(getattr(self, name)):
                 raise ValueError(f"token {name} outside [A-Z0-9-]{{1,40}}")
-        if not _TOKEN_ID.match(self.token_id):
+        if not _TOKEN_ID.fullmatch(self.token_id):
             raise ValueError("token id must be 16-32 upper-case hex digits")
         fields = (
             TOKEN_PREFIX, self.key_id, TokenRole(self.role).value, self.subject,
@@ -251,4 +251,8 @@ def parse_token(payload: str) -> tuple[TokenClaims, bytes, bytes]:
         raise ValueError("token signature is not base32") from exc
     if len(signature) != 64:
         raise ValueError("token signature is not 64 bytes")
+    # 103 base32 digits carry 515 bits: the last digit's 3 spare bits must be zero, or several
+    # texts (a flipped last character) would decode to the same signature.
+    if base64.b32encode(signature).decode("ascii").rstrip("=") != sig_text:
+        raise ValueError("token signature is not in canonical base32")
     return claims, signing_input, signature
