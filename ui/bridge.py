@@ -8,13 +8,13 @@ from kiosk import events
 
 
 class CoreBridge(QObject):
-    sync_status_changed = Signal(bool, int)
+    sync_status_changed = Signal(bool, int, str)  # online, pending, refusal key or ""
 
     def __init__(self) -> None:
         super().__init__()
         self._unsubscribe = [
             events.sync_status_did_change.subscribe(
-                lambda s: self.sync_status_changed.emit(s.online, s.pending)
+                lambda s: self.sync_status_changed.emit(s.online, s.pending, s.refused or "")
             )
         ]
 

@@ -144,6 +144,19 @@ def test_sync_status_from_the_core_reaches_the_top_bar(window, qtbot):
     qtbot.waitUntil(lambda: "在线" in label.text() and "3" in label.text(), timeout=2000)
 
 
+def test_a_kiosk_the_server_refuses_says_so_in_the_top_bar(window, qtbot):
+    from kiosk import events
+
+    events.sync_status_did_change.emit(events.SyncStatus(online=False, pending=2, refused="auth.revoked"))
+    label = find(window, QLabel, "topSyncStatus")
+    qtbot.waitUntil(lambda: "未授权" in label.text(), timeout=2000)
+    assert "2" in label.text() and "在线" not in label.text()
+    window.set_language("en")
+    qtbot.waitUntil(lambda: label.text().startswith("Not authorised"), timeout=2000)
+    events.sync_status_did_change.emit(events.SyncStatus(online=True, pending=0))
+    qtbot.waitUntil(lambda: label.text().startswith("Online"), timeout=2000)
+
+
 def test_qt_own_strings_follow_the_kiosk_language(window):
     from PySide6.QtCore import QCoreApplication
 

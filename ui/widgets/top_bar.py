@@ -31,6 +31,7 @@ class TopBar(QWidget):
         self._volume = VOLUME_LEVELS[1]
         self._online = False
         self._pending = 0
+        self._refused = ""
         self._build()
         self.retranslate()
         self._connect()
@@ -130,9 +131,15 @@ class TopBar(QWidget):
         return (_("low"), _("medium"), _("high"))[index]
 
     def _update_status(self) -> None:
-        state = _("Online") if self._online else _("Offline")
+        if self._refused:  # the server refuses this kiosk: staff must re-enroll it (issue #8)
+            state = _("Not authorised")
+        else:
+            state = _("Online") if self._online else _("Offline")
         self.status.setText(state + "\n" + tr("{count} waiting", count=self._pending))
-        self.status.setAccessibleName(self.status.text().replace("\n", ", "))
+        spoken = self.status.text().replace("\n", ", ")
+        if self._refused:
+            spoken += ", " + _(self._refused)
+        self.status.setAccessibleName(spoken)
 
     def _tick_clock(self) -> None:
         self.clock.setText(QDateTime.currentDateTime().toString("HH:mm"))
@@ -175,8 +182,9 @@ class TopBar(QWidget):
             btn.style().unpolish(btn)
             btn.style().polish(btn)
 
-    def set_sync_status(self, online: bool, pending: int) -> None:
-        self._online, self._pending = online, pending
+    def set_sync_status(self, online: bool, pending: int, refused: str = "") -> None:
+        """``refused`` is the server's refusal key (auth.revoked, ...) or "" when not refused."""
+        self._online, self._pending, self._refused = online, pending, refused
         self._update_status()
 
     def set_back_enabled(self, enabled: bool) -> None:
