@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Integer, String, or_, select
+from sqlalchemy import JSON, BigInteger, Integer, String, or_, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kiosk.protocol import Change, ChangeKind
@@ -27,11 +27,24 @@ class ChangeRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 
+# Any constant: the transaction-scoped PostgreSQL advisory lock that orders change_log writers.
+_FEED_LOCK_ID = 0x4B494F534B  # "KIOSK"
+
+
 def record_change(
     session: Session, kind: ChangeKind, key: str, data: dict[str, Any], audience_kiosk_id: str | None = None
 ) -> None:
-    """Append a change in the caller's transaction (it becomes visible when that commits)."""
+    """Append a change in the caller's transaction (it becomes visible when that commits).
+
+    On PostgreSQL each call takes an advisory lock held until commit, so
+    sequence numbers become visible in order and a reader's cursor never skips a change that
+    commits later with a lower seq (SQLite's BEGIN IMMEDIATE already serializes writers). Call
+    it late in a transaction, after the row locks the transaction needs, to keep that window short.
+    """
+    if session.get_bind().dialect.name == "postgresql":  # re-entrant: taking it again is cheap
+        session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _FEED_LOCK_ID})
     session.add(ChangeRow(kind=kind.value, key=key, data=data, audience_kiosk_id=audience_kiosk_id))
+    session.flush()
 
 
 def changes_after(session: Session, kiosk_id: str, cursor: int, limit: int) -> list[Change]:
