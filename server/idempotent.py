@@ -125,6 +125,103 @@ class _KeyTaken(Exception):
     pass
 
 
+@dataclass(frozen=True)
+class Keyed:
+    """One keyed request of a batch for :func:`apply_batch`."""
+
+    key: UUID
+    kind: str
+    payload_hash: str
+    apply: Callable[[Session], dict[str, Any]]
+
+
+class _Stop(Exception):
+    """A record failed unexpectedly: commit what came before it, answer RETRY for it."""
+
+    def __init__(self, error: BaseException | None, answer: Answer) -> None:
+        super().__init__()
+        self.error = error
+        self.answer = answer
+
+
+def _apply_one_in(session: Session, item: Keyed, kiosk_id: str, now: datetime, postgres: bool) -> Answer:
+    """Inside the batch transaction: replay, or insert the key and apply in a savepoint."""
+    stored = session.get(IdempotencyKey, item.key)
+    if stored is not None:
+        return _replay(stored, item.payload_hash)
+    row = IdempotencyKey(key=item.key, kiosk_id=kiosk_id, kind=item.kind, payload_hash=item.payload_hash,
+                         status_code=0, response={}, created_at=now)
+    try:
+        with session.begin_nested():
+            if postgres:
+                session.execute(text(f"SET LOCAL lock_timeout = '{IN_FLIGHT_WAIT}'"))
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        # Committed by a concurrent request while we waited on its key: replay what it stored.
+        session.expire_all()
+        stored = session.get(IdempotencyKey, item.key)
+        if stored is None:
+            raise _Stop(None, Answer(Outcome.RETRY, 409, _error("sync.in_flight"))) from None
+        return _replay(stored, item.payload_hash)
+    except DBAPIError as exc:
+        if sqlstate(exc) == LOCK_NOT_AVAILABLE:
+            raise _Stop(None, Answer(Outcome.RETRY, 409, _error("sync.in_flight"))) from None
+        raise
+    finally:
+        if postgres:
+            session.execute(text("SET LOCAL lock_timeout = 0"))
+    try:
+        with session.begin_nested():
+            answer = Answer(Outcome.APPLIED, 200, {"result": item.apply(session)})
+    except Rejected as exc:
+        answer = Answer(Outcome.REJECTED, exc.status_code, _error(exc.code, **exc.params))
+    except DBAPIError:
+        raise  # serialization failure or deadlock: the whole chunk runs again
+    except Exception as exc:  # noqa: BLE001 - a handler bug: stop here, the kiosk retries later
+        session.delete(row)
+        session.flush()
+        raise _Stop(exc, Answer(Outcome.RETRY, 503, _error("sync.transient"))) from None
+    row.status_code = answer.status_code
+    row.response = answer.response
+    return answer
+
+
+def apply_batch(
+    factory: sessionmaker, items: list[Keyed], *, kiosk_id: str, now: Callable[[], datetime],
+    on_error: Callable[[Keyed, BaseException], None] | None = None,
+) -> list[Answer]:
+    """Answers for a prefix of ``items``, applied in order with one commit for the whole chunk.
+
+    One commit per record cost ~4 ms of fsync each on SQLite (synchronous=FULL): a 10,000-record
+    backlog took 42 s. Here every record still runs in its own savepoint and its answer is stored
+    with its effects, so exactly-once holds; the batch stops at the first RETRY (a key in flight
+    elsewhere, or a handler failing unexpectedly, whose savepoint is rolled back), and what came
+    before it commits. Serialization failures and deadlocks rerun the whole chunk.
+    """
+    for attempt in range(DEFAULT_ATTEMPTS):
+        answers: list[Answer] = []
+        try:
+            with factory() as session, session.begin():
+                postgres = session.get_bind().dialect.name == "postgresql"
+                for item in items:
+                    try:
+                        answers.append(_apply_one_in(session, item, kiosk_id, now(), postgres))
+                    except _Stop as stop:
+                        if stop.error is not None and on_error is not None:
+                            on_error(item, stop.error)
+                        answers.append(stop.answer)
+                        break
+                    if answers[-1].outcome is Outcome.RETRY:
+                        break
+            return answers
+        except DBAPIError as exc:
+            if not is_retryable(exc) or attempt == DEFAULT_ATTEMPTS - 1:
+                raise
+            backoff_sleep(attempt)
+    raise RuntimeError("batch kept conflicting")
+
+
 def purge_keys(session: Session, *, older_than_days: int, now: datetime) -> int:
     """Delete stored answers older than ``older_than_days`` (>= 90); returns how many.
 
