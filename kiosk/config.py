@@ -68,6 +68,16 @@ class VoiceSection(_Section):
 class ServerSection(_Section):
     url: str = Field("", description="Community server base URL; empty = offline only.")
     required: bool = Field(False, description="Doctor fails when the server cannot be reached.")
+    ca_bundle: str = Field("", description="PEM file of the CA that signed the server's certificate; empty = system CAs.")
+    connect_timeout_s: float = Field(5.0, gt=0, le=60, description="Time to open a connection to the server.")
+    read_timeout_s: float = Field(15.0, gt=0, le=300, description="Longest silence while waiting for the server.")
+    deadline_s: float = Field(30.0, gt=0, le=600, description="Longest time one request may take in total.")
+    push_batch: int = Field(200, ge=1, le=500, description="Outbox records sent per request.")
+    pull_interval_s: float = Field(60.0, ge=1, le=3600, description="Time between pulls of the changes feed when idle.")
+    backoff_base_s: float = Field(1.0, gt=0, le=60, description="First retry delay after a failure (doubles each time, jittered).")
+    backoff_cap_s: float = Field(300.0, ge=1, le=3600, description="Longest retry delay after repeated failures.")
+    refused_retry_s: float = Field(300.0, ge=10, le=86400, description="Retry interval while the server refuses this kiosk.")
+    enrollment_code: str = Field("", description="One-time code from `kiosk-server kiosk enroll-code`, used once if not enrolled.")
 
 
 class DeviceRole(Section):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from kiosk.storage.models import Base
+import kiosk.sync.models, kiosk.points.models  # noqa: E402,F401  (register their tables on Base)
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,0 +1,1 @@
+"""Offline points wallet: spending from a server-granted reserve within caps."""

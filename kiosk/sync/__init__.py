@@ -1,0 +1,1 @@
+"""Kiosk side of sync: transport, outbox, relay, pull, enrollment (no Qt)."""
