@@ -5,7 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk import paths
@@ -22,7 +22,10 @@ class Runtime:
     config: KioskConfig
     voice: Voice
     database: Any = None
+    sync: Any = None  # kiosk.sync.service.SyncService once the database is open and a server is set
+    demo_server: Any = None  # kiosk.demo_server.DemoServer in demo mode
     _opening: concurrent.futures.Future[Any] | None = None
+    _sync_started: threading.Event = field(default_factory=threading.Event)
 
     def open_database_async(self) -> concurrent.futures.Future[Any]:
         """Open (and migrate) the database on a worker thread; the UI paints meanwhile.
@@ -45,11 +48,57 @@ class Runtime:
             self._opening.set_exception(exc)
         else:
             self._opening.set_result(self.database)
+            self._start_sync()
+
+    def _start_sync(self) -> None:
+        """After the database: the demo server (demo mode), the relay, and enrollment if needed.
+
+        Runs on the database-open worker. A failure leaves the kiosk working offline (the top
+        bar says so, `kiosk doctor` says why); it never stops the kiosk.
+        """
+        try:
+            from kiosk.sync.enrollment import load_credentials
+            from kiosk.sync.service import start_sync
+
+            code = self.config.server.enrollment_code.strip()
+            if self.config.kiosk.demo and not self.config.server.url:
+                from kiosk.demo_server import DemoServer
+
+                self.demo_server = DemoServer(paths.data_dir(self.config) / "demo-server")
+                self.config.server.url = self.demo_server.start()
+            self.sync = start_sync(self.config, self.database)
+            if self.sync is None:
+                return
+            if load_credentials(self.database) is None:
+                if self.demo_server is not None:
+                    code = self.demo_server.enrollment_code()
+                if code:
+                    self.sync.enroll(code, self.config.kiosk.name)
+            elif self.demo_server is not None:
+                # The demo server's database may have been reset: enroll again when refused.
+                status = self.sync.relay.sync_now().result(timeout=60)
+                if status.refused in ("auth.unknown_kiosk", "auth.revoked"):
+                    self.sync.enroll(self.demo_server.enrollment_code(), self.config.kiosk.name)
+        except Exception as exc:  # noqa: BLE001 - offline is a state the kiosk handles
+            log.error("sync could not start: %s: %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+        finally:
+            self._sync_started.set()
+
+    def wait_for_sync_start(self, timeout_s: float = 60.0) -> bool:
+        """Block until the sync start-up (demo server, enrollment) has finished or failed (tests, doctor)."""
+        return self._sync_started.wait(timeout_s)
 
     def close(self) -> None:
         self.voice.close()
         if self._opening is not None:
             concurrent.futures.wait([self._opening], timeout=60)
+            self._sync_started.wait(90)
+        if self.sync is not None:
+            self.sync.close()
+            self.sync = None
+        if self.demo_server is not None:
+            self.demo_server.stop()
+            self.demo_server = None
         if self.database is not None:
             self.database.close()
             self.database = None
