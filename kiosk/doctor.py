@@ -90,22 +90,50 @@ def check_devices(config: KioskConfig) -> list[Check]:
     return checks
 
 
+def _sync_facts(config: KioskConfig) -> tuple[object | None, int, int]:
+    """Stored credentials and the pending / dead-letter counts of the outbox (None, 0, 0 if unreadable)."""
+    from kiosk.storage import StorageError, open_database
+    from kiosk.sync import outbox
+    from kiosk.sync.enrollment import load_credentials
+
+    try:
+        db = open_database(paths.database_path(config))
+    except StorageError:
+        return None, 0, 0
+    try:
+        with db.session() as session:
+            pending, dead = outbox.pending_count(session), outbox.dead_count(session)
+        return load_credentials(db), pending, dead
+    finally:
+        db.close()
+
+
 def check_server(config: KioskConfig) -> Check:
+    """Reachable, speaking our protocol, and accepting this kiosk's credentials; plus the queue."""
+    from kiosk.sync.errors import SyncError
+    from kiosk.sync.service import make_client
+
     url = config.server.url
     required = config.server.required
+    name = _("Server link")
     if not url:
-        return Check(_("Server link"), False, required, _("No server configured: the kiosk works offline only"))
-    import requests
-
-    session = requests.Session()
-    session.trust_env = False
+        return Check(name, False, required, _("No server configured: the kiosk works offline only"))
+    credentials, pending, dead = _sync_facts(config)
+    queue = tr("{pending} waiting to be sent, {dead} refused by the server", pending=pending, dead=dead)
+    client = make_client(config.server, credentials)  # type: ignore[arg-type]
     try:
-        response = session.get(url, timeout=(3, 5))
-    except requests.RequestException as exc:
-        return Check(_("Server link"), False, required, tr("{url} cannot be reached: {problem}", url=url, problem=type(exc).__name__))
+        health = client.health()
+        if credentials is None:
+            return Check(name, False, required, tr(
+                "{url} answers (version {version}) but this kiosk is not enrolled: set server.enrollment_code",
+                url=url, version=health.version) + "; " + queue)
+        client.changes(cursor=0, limit=1)
+    except SyncError as exc:
+        return Check(name, False, required, tr("{url}: {problem}", url=url, problem=_(exc.key)) + "; " + queue)
     finally:
-        session.close()
-    return Check(_("Server link"), response.status_code < 500, required, tr("{url} answered {status}", url=url, status=response.status_code))
+        client.close()
+    return Check(name, True, required, tr("{url} (version {version}), this kiosk is accepted", url=url,
+                                          version=health.version) + "; " + queue)
 
 
 def run_checks(config: KioskConfig) -> list[Check]:
