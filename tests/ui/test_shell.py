@@ -142,6 +142,7 @@ def test_sync_status_from_the_core_reaches_the_top_bar(window, qtbot):
     events.sync_status_did_change.emit(events.SyncStatus(online=True, pending=3))
     label = find(window, QLabel, "topSyncStatus")
     qtbot.waitUntil(lambda: "在线" in label.text() and "3" in label.text(), timeout=2000)
+    assert "3" in label.accessibleName() and "在线" in label.accessibleName()
 
 
 def test_a_kiosk_the_server_refuses_says_so_in_the_top_bar(window, qtbot):
@@ -152,7 +153,8 @@ def test_a_kiosk_the_server_refuses_says_so_in_the_top_bar(window, qtbot):
     qtbot.waitUntil(lambda: "未授权" in label.text(), timeout=2000)
     assert "2" in label.text() and "在线" not in label.text()
     window.set_language("en")
-    qtbot.waitUntil(lambda: label.text().startswith("Not authorised"), timeout=2000)
+    qtbot.waitUntil(lambda: label.text().startswith("Refused"), timeout=2000)
+    assert "switched off by the community" in label.accessibleName()
     events.sync_status_did_change.emit(events.SyncStatus(online=True, pending=0))
     qtbot.waitUntil(lambda: label.text().startswith("Online"), timeout=2000)
 
@@ -171,3 +173,16 @@ def test_qt_own_strings_follow_the_kiosk_language(window):
     finally:
         set_language("zh_CN")
         qt_strings.close()
+
+
+def test_the_sync_status_fits_the_screen_at_the_largest_text_whatever_the_queue():
+    from kiosk.config import load
+    from ui.screen_walk import HEIGHT_PX, WIDTH_PX, offscreen_window, settle
+
+    for lang in ("zh_CN", "en"):
+        with offscreen_window(load(None), lang, 1.5) as window:
+            window.navigate("home")
+            for pending, refused in ((12, ""), (999, ""), (123_456, ""), (123_456, "auth.revoked")):
+                window.top_bar.set_sync_status(True, pending, refused)
+                settle()
+                assert (window.width(), window.height()) == (WIDTH_PX, HEIGHT_PX), (lang, pending, refused)

@@ -132,11 +132,13 @@ class TopBar(QWidget):
 
     def _update_status(self) -> None:
         if self._refused:  # the server refuses this kiosk: staff must re-enroll it (issue #8)
-            state = _("Not authorised")
+            state = _("Refused")
         else:
             state = _("Online") if self._online else _("Offline")
-        self.status.setText(state + "\n" + tr("{count} waiting", count=self._pending))
-        spoken = self.status.text().replace("\n", ", ")
+        # Compact on screen (the bar is full at 1.5x text): "↑12", "↑999+"; the spoken name says it in words.
+        shown = str(self._pending) if self._pending < 1000 else "999+"
+        self.status.setText(state + "\n↑" + shown)
+        spoken = state + ", " + tr("{count} waiting", count=self._pending)
         if self._refused:
             spoken += ", " + _(self._refused)
         self.status.setAccessibleName(spoken)
