@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Integer, String, or_, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import JSON, BigInteger, Integer, String, event, or_, select, text
+from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column
 
 from kiosk.protocol import Change, ChangeKind
 from server.db import Base, UtcDateTime, utc_now
@@ -29,6 +29,8 @@ class ChangeRow(Base):
 
 # Any constant: the transaction-scoped PostgreSQL advisory lock that orders change_log writers.
 _FEED_LOCK_ID = 0x4B494F534B  # "KIOSK"
+_FEED_LOCKED = "changes.feed_locked"  # session.info flag: this transaction holds the feed lock
+_INSERT_CHANGE = ChangeRow.__table__.insert()
 
 
 def record_change(
@@ -36,15 +38,30 @@ def record_change(
 ) -> None:
     """Append a change in the caller's transaction (it becomes visible when that commits).
 
-    On PostgreSQL each call takes an advisory lock held until commit, so
+    On PostgreSQL the first call in a transaction takes an advisory lock held until commit, so
     sequence numbers become visible in order and a reader's cursor never skips a change that
     commits later with a lower seq (SQLite's BEGIN IMMEDIATE already serializes writers). Call
     it late in a transaction, after the row locks the transaction needs, to keep that window short.
+    Pending ORM changes are flushed first; the row itself is a Core insert (append-only).
     """
-    if session.get_bind().dialect.name == "postgresql":  # re-entrant: taking it again is cheap
+    if not session.info.get(_FEED_LOCKED) and session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _FEED_LOCK_ID})
-    session.add(ChangeRow(kind=kind.value, key=key, data=data, audience_kiosk_id=audience_kiosk_id))
+        session.info[_FEED_LOCKED] = True  # forgotten on any rollback (a savepoint's releases it)
     session.flush()
+    session.connection().execute(_INSERT_CHANGE, {
+        "kind": kind.value, "key": key, "data": data, "audience_kiosk_id": audience_kiosk_id, "created_at": utc_now(),
+    })
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_feed_lock_on_rollback(session: Session, _transaction: SessionTransaction) -> None:
+    session.info.pop(_FEED_LOCKED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_feed_lock_at_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_FEED_LOCKED, None)
 
 
 def changes_after(session: Session, kiosk_id: str, cursor: int, limit: int) -> list[Change]:

@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 from uuid import UUID
 
-from sqlalchemy import delete, text
+from sqlalchemy import bindparam, delete, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +25,9 @@ log = logging.getLogger(__name__)
 
 MIN_KEY_RETENTION_DAYS = 90
 IN_FLIGHT_WAIT = "2s"  # PostgreSQL: how long to wait on a key another transaction is applying
+# After a chunk's claim waited IN_FLIGHT_WAIT in vain, its keys are claimed one by one with this
+# short wait, so the records before the busy key still apply and the busy one answers 409 soon.
+RECLAIM_WAIT = "100ms"
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,8 @@ def _error(code: str, **params: Any) -> dict[str, Any]:
     return {"error": ErrorBody(code=code, params=params).model_dump(mode="json")}
 
 
-def _replay(stored: IdempotencyKey, payload_hash: str) -> Answer:
+def _replay(stored: Any, payload_hash: str) -> Answer:
+    """The stored answer (anything with payload_hash, status_code, response) for a repeated key."""
     if stored.payload_hash != payload_hash:
         return Answer(Outcome.CONFLICT, 422, _error("sync.key_reused"))
     outcome = Outcome.REPLAYED if stored.status_code < 400 else Outcome.REJECTED
@@ -135,56 +141,121 @@ class Keyed:
     apply: Callable[[Session], dict[str, Any]]
 
 
-class _Stop(Exception):
-    """A record failed unexpectedly: commit what came before it, answer RETRY for it."""
+@dataclass(frozen=True)
+class _Decided:
+    """An answer decided in this chunk, replayed to a repeat of its key later in the chunk."""
 
-    def __init__(self, error: BaseException | None, answer: Answer) -> None:
-        super().__init__()
-        self.error = error
-        self.answer = answer
+    payload_hash: str
+    status_code: int
+    response: dict[str, Any]
 
 
-def _apply_one_in(session: Session, item: Keyed, kiosk_id: str, now: datetime, postgres: bool) -> Answer:
-    """Inside the batch transaction: replay, or insert the key and apply in a savepoint."""
-    stored = session.get(IdempotencyKey, item.key)
-    if stored is not None:
-        return _replay(stored, item.payload_hash)
-    row = IdempotencyKey(key=item.key, kiosk_id=kiosk_id, kind=item.kind, payload_hash=item.payload_hash,
-                         status_code=0, response={}, created_at=now)
+class _InFlight(Exception):
+    """PostgreSQL: a key to claim is held by another transaction for longer than IN_FLIGHT_WAIT."""
+
+
+_KEYS = IdempotencyKey.__table__
+_CLAIM = {  # placeholder rows (status 0) that the answers later fill in; a taken key is skipped
+    "postgresql": pg_insert(_KEYS).on_conflict_do_nothing(index_elements=["key"]).returning(_KEYS.c.key),
+    "sqlite": sqlite_insert(_KEYS).on_conflict_do_nothing(index_elements=["key"]).returning(_KEYS.c.key),
+}
+_STORED = select(_KEYS.c.key, _KEYS.c.payload_hash, _KEYS.c.status_code, _KEYS.c.response).where(
+    _KEYS.c.key.in_(bindparam("keys", expanding=True))
+)
+_ANSWER = (
+    _KEYS.update().where(_KEYS.c.key == bindparam("b_key"))
+    .values(status_code=bindparam("b_status"), response=bindparam("b_response", type_=_KEYS.c.response.type))
+)
+_UNCLAIM = _KEYS.delete().where(_KEYS.c.key.in_(bindparam("keys", expanding=True)))
+
+
+def _claim(
+    session: Session, items: list[Keyed], kiosk_id: str, now: datetime, postgres: bool, wait: str = IN_FLIGHT_WAIT,
+) -> set[UUID]:
+    """Insert placeholder rows for the distinct keys of ``items``; returns the keys inserted.
+
+    A key not returned is already stored by someone else (replay it). On PostgreSQL a key that
+    another transaction is applying is waited for at most ``wait``, then :class:`_InFlight`
+    is raised with nothing claimed (the claim runs in its own savepoint).
+    """
+    rows = {i.key: {"key": i.key, "kiosk_id": kiosk_id, "kind": i.kind, "payload_hash": i.payload_hash,
+                    "status_code": 0, "response": {}, "created_at": now} for i in items}
+    ordered = [rows[k] for k in sorted(rows)]  # one order for every claimer: fewer deadlocks
+    stmt = _CLAIM["postgresql" if postgres else "sqlite"]
+    if not postgres:
+        return set(session.connection().execute(stmt, ordered).scalars())
     try:
         with session.begin_nested():
-            if postgres:
-                session.execute(text(f"SET LOCAL lock_timeout = '{IN_FLIGHT_WAIT}'"))
-            session.add(row)
-            session.flush()
-    except IntegrityError:
-        # Committed by a concurrent request while we waited on its key: replay what it stored.
-        session.expire_all()
-        stored = session.get(IdempotencyKey, item.key)
-        if stored is None:
-            raise _Stop(None, Answer(Outcome.RETRY, 409, _error("sync.in_flight"))) from None
-        return _replay(stored, item.payload_hash)
+            conn = session.connection()
+            conn.execute(text(f"SET LOCAL lock_timeout = '{wait}'"))
+            claimed = set(conn.execute(stmt, ordered).scalars())
+            conn.execute(text("SET LOCAL lock_timeout = 0"))
     except DBAPIError as exc:
         if sqlstate(exc) == LOCK_NOT_AVAILABLE:
-            raise _Stop(None, Answer(Outcome.RETRY, 409, _error("sync.in_flight"))) from None
+            raise _InFlight() from None
         raise
-    finally:
-        if postgres:
-            session.execute(text("SET LOCAL lock_timeout = 0"))
+    return claimed
+
+
+def _stored(session: Session, keys: list[UUID]) -> dict[UUID, Any]:
+    """Stored answers of ``keys`` (rows with payload_hash, status_code, response) by key."""
+    if not keys:
+        return {}
+    return {row.key: row for row in session.connection().execute(_STORED, {"keys": keys})}
+
+
+def _apply_chunk(
+    session: Session, items: list[Keyed], kiosk_id: str, now: Callable[[], datetime], postgres: bool,
+    on_error: Callable[[Keyed, BaseException], None] | None,
+) -> list[Answer]:
+    """Inside the chunk's transaction: claim all keys at once, apply each unclaimed one in its own
+    savepoint, then store every answer. Stops after the first RETRY."""
+    bulk = True
     try:
-        with session.begin_nested():
-            answer = Answer(Outcome.APPLIED, 200, {"result": item.apply(session)})
-    except Rejected as exc:
-        answer = Answer(Outcome.REJECTED, exc.status_code, _error(exc.code, **exc.params))
-    except DBAPIError:
-        raise  # serialization failure or deadlock: the whole chunk runs again
-    except Exception as exc:  # noqa: BLE001 - a handler bug: stop here, the kiosk retries later
-        session.delete(row)
-        session.flush()
-        raise _Stop(exc, Answer(Outcome.RETRY, 503, _error("sync.transient"))) from None
-    row.status_code = answer.status_code
-    row.response = answer.response
-    return answer
+        claimed = _claim(session, items, kiosk_id, now(), postgres)
+    except _InFlight:  # some key is busy elsewhere: claim one by one to apply the prefix before it
+        bulk, claimed = False, set()
+    stored = _stored(session, [i.key for i in items if i.key not in claimed]) if bulk else {}
+    answers: list[Answer] = []
+    decided: dict[UUID, _Decided] = {}  # applied in this chunk (a key repeated in the chunk replays)
+    for item in items:
+        if item.key in decided or item.key in stored:
+            answers.append(_replay(decided.get(item.key) or stored[item.key], item.payload_hash))
+            continue
+        if item.key not in claimed:
+            try:
+                claimed |= _claim(session, [item], kiosk_id, now(), postgres, RECLAIM_WAIT)
+            except _InFlight:
+                answers.append(Answer(Outcome.RETRY, 409, _error("sync.in_flight")))
+                break
+            if item.key not in claimed:  # committed elsewhere meanwhile: replay what it stored
+                stored.update(_stored(session, [item.key]))
+                if item.key not in stored:
+                    answers.append(Answer(Outcome.RETRY, 409, _error("sync.in_flight")))
+                    break
+                answers.append(_replay(stored[item.key], item.payload_hash))
+                continue
+        try:
+            with session.begin_nested():
+                answer = Answer(Outcome.APPLIED, 200, {"result": item.apply(session)})
+        except Rejected as exc:
+            answer = Answer(Outcome.REJECTED, exc.status_code, _error(exc.code, **exc.params))
+        except DBAPIError:
+            raise  # serialization failure or deadlock: the whole chunk runs again
+        except Exception as exc:  # noqa: BLE001 - a handler bug: stop here, the kiosk retries later
+            if on_error is not None:
+                on_error(item, exc)
+            answers.append(Answer(Outcome.RETRY, 503, _error("sync.transient")))
+            break
+        decided[item.key] = _Decided(item.payload_hash, answer.status_code, answer.response)
+        answers.append(answer)
+    conn = session.connection()
+    if unanswered := [k for k in claimed if k not in decided]:  # after a stop: not stored, sent again later
+        conn.execute(_UNCLAIM, {"keys": unanswered})
+    if decided:
+        conn.execute(_ANSWER, [{"b_key": k, "b_status": a.status_code, "b_response": a.response}
+                               for k, a in decided.items()])
+    return answers
 
 
 def apply_batch(
@@ -194,27 +265,19 @@ def apply_batch(
     """Answers for a prefix of ``items``, applied in order with one commit for the whole chunk.
 
     One commit per record cost ~4 ms of fsync each on SQLite (synchronous=FULL): a 10,000-record
-    backlog took 42 s. Here every record still runs in its own savepoint and its answer is stored
-    with its effects, so exactly-once holds; the batch stops at the first RETRY (a key in flight
-    elsewhere, or a handler failing unexpectedly, whose savepoint is rolled back), and what came
-    before it commits. Serialization failures and deadlocks rerun the whole chunk.
+    backlog took 42 s. Here the chunk's keys are claimed with one insert (placeholder rows), every
+    unclaimed record runs in its own savepoint, and all answers are stored before the one commit,
+    so each answer commits with its effects and exactly-once holds. A key stored elsewhere is
+    replayed; on PostgreSQL a key still in flight elsewhere (after IN_FLIGHT_WAIT) answers RETRY
+    409. The batch stops at the first RETRY (also a handler failing unexpectedly, whose savepoint
+    is rolled back and whose key is not stored); what came before it commits. Serialization
+    failures and deadlocks rerun the whole chunk. Runs on the caller's (worker) thread.
     """
     for attempt in range(DEFAULT_ATTEMPTS):
-        answers: list[Answer] = []
         try:
             with factory() as session, session.begin():
                 postgres = session.get_bind().dialect.name == "postgresql"
-                for item in items:
-                    try:
-                        answers.append(_apply_one_in(session, item, kiosk_id, now(), postgres))
-                    except _Stop as stop:
-                        if stop.error is not None and on_error is not None:
-                            on_error(item, stop.error)
-                        answers.append(stop.answer)
-                        break
-                    if answers[-1].outcome is Outcome.RETRY:
-                        break
-            return answers
+                return _apply_chunk(session, items, kiosk_id, now, postgres, on_error)
         except DBAPIError as exc:
             if not is_retryable(exc) or attempt == DEFAULT_ATTEMPTS - 1:
                 raise

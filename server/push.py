@@ -14,8 +14,9 @@ from server.idempotent import Keyed, apply_batch, request_hash
 
 log = logging.getLogger(__name__)
 
-# Records per transaction: one fsync per chunk instead of per record, while row locks on
-# PostgreSQL (balances) stay short enough for many kiosks pushing at once.
+# Records per transaction on PostgreSQL: one fsync per chunk instead of per record, while row
+# locks (balances) stay short enough for many kiosks pushing at once. SQLite has one writer
+# anyway (BEGIN IMMEDIATE): a whole push request is one transaction there.
 CHUNK = 50
 
 
@@ -27,7 +28,8 @@ def push_records(
     now: Callable[[], datetime],
     registry: HandlerRegistry | None = None,
 ) -> list[RecordResult]:
-    """Results for a prefix of ``records``, in order; chunks of CHUNK records commit together.
+    """Results for a prefix of ``records``, in order; chunks commit together (CHUNK records on
+    PostgreSQL, the whole request on SQLite).
 
     An unknown kind is REJECTED 422 ``sync.unknown_kind`` (stored); an unexpected handler error
     rolls back and answers RETRY 503 ``sync.transient`` (not stored), ending the batch there, as
@@ -36,8 +38,9 @@ def push_records(
     handlers = registry or default_registry
     results: list[RecordResult] = []
     pending = list(records)
+    size = CHUNK if _dialect(factory) == "postgresql" else max(1, len(pending))
     while pending:
-        chunk, pending = pending[:CHUNK], pending[CHUNK:]
+        chunk, pending = pending[:size], pending[size:]
         items = [Keyed(key=r.key, kind=r.kind, payload_hash=request_hash(r.kind, r.payload, r.operator_id),
                        apply=_applier(handlers, kiosk_id, r)) for r in chunk]
         try:
@@ -54,6 +57,11 @@ def push_records(
                                             error=ErrorBody(code="sync.transient")))
             break
     return results
+
+
+def _dialect(factory: sessionmaker) -> str:
+    bind = factory.kw.get("bind")
+    return bind.dialect.name if bind is not None else ""
 
 
 def _applier(handlers: HandlerRegistry, kiosk_id: str, record: OutboxRecord) -> Callable[[Session], dict[str, Any]]:

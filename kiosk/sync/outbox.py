@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.protocol import OutboxRecord, Outcome, RecordResult
@@ -68,29 +68,65 @@ def next_batch(session: Session, limit: int) -> list[OutboxRecord]:
     ]
 
 
+_OUTBOX = OutboxRow.__table__
+_PENDING_AMONG = select(_OUTBOX.c.key).where(
+    _OUTBOX.c.key.in_(bindparam("keys", expanding=True)), _OUTBOX.c.state == PENDING
+)
+_MARK = (  # one executemany per answer shape; "WHERE state = pending" leaves other rows alone
+    _OUTBOX.update()
+    .where(_OUTBOX.c.key == bindparam("b_key"), _OUTBOX.c.state == PENDING)
+    .values(
+        attempts=_OUTBOX.c.attempts + 1,
+        state=bindparam("b_state"),
+        delivered_at=bindparam("b_delivered_at", type_=_OUTBOX.c.delivered_at.type),
+        result=bindparam("b_result", type_=_OUTBOX.c.result.type),
+        last_error=bindparam("b_last_error"),
+    )
+)
+_NOTE_RETRY = (
+    _OUTBOX.update()
+    .where(_OUTBOX.c.key == bindparam("b_key"), _OUTBOX.c.state == PENDING)
+    .values(attempts=_OUTBOX.c.attempts + 1, last_error=bindparam("b_last_error"))
+)
+
+
 def mark(session: Session, results: Iterable[RecordResult]) -> tuple[int, int]:
     """Apply the server's answers in a write transaction; returns (delivered, dead) counts.
 
     APPLIED/REPLAYED -> delivered (with the result), REJECTED/CONFLICT -> dead (with the error
     code, never deleted), RETRY -> stays pending. Rows already out of pending are left alone.
+    One SELECT for the whole batch and one executemany UPDATE per kind of answer.
     """
-    delivered = dead = 0
+    results = list(results)
+    session.flush()
+    conn = session.connection()
+    pending = set(conn.execute(_PENDING_AMONG, {"keys": [str(r.key) for r in results]}).scalars())
     now = utc_now()
+    done: list[dict[str, Any]] = []
+    retry: list[dict[str, Any]] = []
+    delivered = dead = 0
     for res in results:
-        row = session.scalar(select(OutboxRow).where(OutboxRow.key == str(res.key)))
-        if row is None or row.state != PENDING:
+        key = str(res.key)
+        if key not in pending:
             continue
-        row.attempts += 1
+        pending.discard(key)  # a key twice in one answer counts once, like row-by-row marking did
         if res.outcome in DELIVERED_OUTCOMES:
-            row.state, row.delivered_at, row.result, row.last_error = DELIVERED, now, res.result, None
+            done.append({"b_key": key, "b_state": DELIVERED, "b_delivered_at": now, "b_result": res.result,
+                         "b_last_error": None})
             delivered += 1
         elif res.outcome in DEAD_OUTCOMES:
-            row.state = DEAD
-            row.last_error = (res.error.code if res.error else res.outcome.value)[:64]
-            row.result = res.model_dump(mode="json")
+            done.append({"b_key": key, "b_state": DEAD, "b_delivered_at": None,
+                         "b_result": res.model_dump(mode="json"),
+                         "b_last_error": (res.error.code if res.error else res.outcome.value)[:64]})
             dead += 1
         else:
-            row.last_error = (res.error.code if res.error else Outcome.RETRY.value)[:64]
+            retry.append({"b_key": key, "b_last_error": (res.error.code if res.error else Outcome.RETRY.value)[:64]})
+    if done:
+        conn.execute(_MARK, done)
+    if retry:
+        conn.execute(_NOTE_RETRY, retry)
+    if done or retry:
+        session.expire_all()  # rows changed behind the ORM's back
     return delivered, dead
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.protocol import PointsSpend, RecordKind, ReserveRelease
 from server.handlers import Rejected, RecordContext, registry
-from server.ledger.movements import resident_balance, spend
+from server.ledger.movements import spend_with_balance
 from server.ledger.reserves import release_reserve, spend_from_reserve
 
 
@@ -41,9 +41,11 @@ def handle_points_spend(session: Session, ctx: RecordContext, payload: dict[str,
             beneficiary_id=spend_msg.beneficiary_id, amount=spend_msg.amount, purpose=spend_msg.purpose,
             merchant_id=spend_msg.merchant_id, key=key, operator_kind=operator_kind, operator_id=operator_id,
         )
-    tx_id = spend(session, spend_msg.payer_id, spend_msg.amount, spend_msg.purpose, spend_msg.merchant_id,
-                  operator_kind, operator_id, key, beneficiary_id=spend_msg.beneficiary_id, kiosk_id=ctx.kiosk_id)
-    return {"tx_id": tx_id, "balance": resident_balance(session, spend_msg.payer_id), "reserve": None}
+    tx_id, balance = spend_with_balance(
+        session, spend_msg.payer_id, spend_msg.amount, spend_msg.purpose, spend_msg.merchant_id,
+        operator_kind, operator_id, key, beneficiary_id=spend_msg.beneficiary_id, kiosk_id=ctx.kiosk_id,
+    )
+    return {"tx_id": tx_id, "balance": balance, "reserve": None}
 
 
 @registry.register(RecordKind.RESERVE_RELEASE.value)

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Row, bindparam, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kiosk.protocol import POINTS_PER_YUAN, ChangeKind
 from server.changes import record_change
@@ -55,39 +56,82 @@ def lock_order():
     return (func.coalesce(Account.owner_id, ""), Account.kind == "reserve", Account.id)
 
 
+# Statements built once, so SQLAlchemy's compiled cache serves them (a dialect insert built per
+# call with .values(rows) was compiled again every time).
+_NEW_ACCOUNTS = {
+    "postgresql": pg_insert(Account).on_conflict_do_nothing(index_elements=["id"]),
+    "sqlite": sqlite_insert(Account).on_conflict_do_nothing(index_elements=["id"]),
+}
+_INSERT_TX = LedgerTx.__table__.insert()
+_INSERT_MOVEMENTS = Movement.__table__.insert()
+_SET_BALANCE = (
+    Account.__table__.update()
+    .where(Account.__table__.c.id == bindparam("b_id"))
+    .values(balance=bindparam("b_balance"))
+)
+_TX_BY_KEY = select(*LedgerTx.__table__.c).where(LedgerTx.__table__.c.idempotency_key == bindparam("key"))
+# session.info: accounts this transaction has locked (id -> Account); see lock_accounts.
+_LOCKED = "ledger.locked_accounts"
+
+
 def lock_accounts(session: Session, owners: dict[str, str | None]) -> dict[str, Account]:
     """Create missing accounts, then lock all of ``owners`` (account id -> owner resident) in :func:`lock_order`.
 
-    Returns the freshly read rows by id. Must run before any balance is read for a decision.
+    Returns the rows by id, freshly read when first locked. Must run before any balance is read
+    for a decision. Rows locked earlier in the same transaction are served from a per-transaction
+    cache (the lock is held until commit; any rollback, also of a savepoint, empties the cache).
     """
-    ids = sorted(owners)
-    present = set(session.scalars(select(Account.id).where(Account.id.in_(ids))))
-    rows = [{"id": a, "kind": _kind_of(a), "owner_id": owners[a], "balance": 0, "created_at": utc_now()}
-            for a in ids if a not in present]
-    if rows:  # only new ids: an upsert on an existing row would wait for its lock holder
-        dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            stmt = pg_insert(Account).values(rows).on_conflict_do_nothing(index_elements=["id"])
-        elif dialect == "sqlite":
-            stmt = sqlite_insert(Account).values(rows).on_conflict_do_nothing(index_elements=["id"])
-        else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-            raise RuntimeError(f"unsupported database {dialect}")
-        session.execute(stmt)
-    locked = session.scalars(
-        select(Account).where(Account.id.in_(ids)).order_by(*lock_order())
-        .with_for_update().execution_options(populate_existing=True)
-    ).all()
-    return {a.id: a for a in locked}
+    locked: dict[str, Account] = session.info.setdefault(_LOCKED, {})
+    ids = sorted(a for a in owners if a not in locked)
+    if ids:
+        present = set(session.scalars(select(Account.id).where(Account.id.in_(ids))))
+        now = utc_now()
+        rows = [{"id": a, "kind": _kind_of(a), "owner_id": owners[a], "balance": 0, "created_at": now}
+                for a in ids if a not in present]
+        if rows:  # only new ids: an upsert on an existing row would wait for its lock holder
+            dialect = session.get_bind().dialect.name
+            if dialect not in _NEW_ACCOUNTS:  # pragma: no cover - only SQLite and PostgreSQL are supported
+                raise RuntimeError(f"unsupported database {dialect}")
+            session.execute(_NEW_ACCOUNTS[dialect], rows)
+        for acct in session.scalars(
+            select(Account).where(Account.id.in_(ids)).order_by(*lock_order())
+            .with_for_update().execution_options(populate_existing=True)
+        ):
+            locked[acct.id] = acct
+    return {a: locked[a] for a in owners if a in locked}
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_locks_on_rollback(session: Session, _transaction: SessionTransaction) -> None:
+    # A rolled-back savepoint may have taken row locks and changed balances with Core updates
+    # the ORM does not know about: forget the rows and re-read them when next locked.
+    for acct in session.info.pop(_LOCKED, {}).values():
+        if acct in session:
+            session.expire(acct, ["balance"])
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_locks_at_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_LOCKED, None)
+
+
+@dataclass(frozen=True)
+class PostedTx:
+    """A transaction just written by :func:`post`."""
+
+    id: int
 
 
 def post(
     session: Session, accounts: dict[str, Account], legs: dict[str, int], *, kind: str, amount: int,
     operator_kind: str, operator_id: str | None, now: datetime | None = None, **fields: Any,
-) -> LedgerTx:
+) -> PostedTx:
     """Write one transaction with ``legs`` (account id -> signed points) on already locked ``accounts``.
 
     Checks that the legs sum to 0 and that no non-issuer balance would go negative
-    (``points.insufficient``); updates the cached balances. Returns the flushed transaction.
+    (``points.insufficient``); updates the cached balances (rows and the ``accounts`` objects).
+    Append-only rows are written with Core inserts after flushing pending ORM changes.
     """
     legs = {a: v for a, v in legs.items() if v != 0}
     if sum(legs.values()) != 0 or len(legs) < 2:
@@ -98,25 +142,29 @@ def post(
         acct = accounts[account_id]
         if acct.kind != "issuer" and acct.balance + delta < 0:
             raise LedgerError("points.insufficient", balance=acct.balance, amount=-delta)
-    tx = LedgerTx(kind=kind, amount=amount, operator_kind=operator_kind, operator_id=operator_id,
-                  yuan_rate=POINTS_PER_YUAN, created_at=now or utc_now(), **fields)
-    session.add(tx)
     session.flush()
-    session.execute(insert(Movement), [{"tx_id": tx.id, "account_id": a, "amount": v} for a, v in legs.items()])
-    for account_id, delta in legs.items():
-        accounts[account_id].balance += delta
-    session.flush()
-    return tx
+    conn = session.connection()
+    tx_id = conn.execute(_INSERT_TX, {
+        "kind": kind, "amount": amount, "operator_kind": operator_kind, "operator_id": operator_id,
+        "yuan_rate": POINTS_PER_YUAN, "created_at": now or utc_now(), **fields,
+    }).inserted_primary_key[0]
+    conn.execute(_INSERT_MOVEMENTS, [{"tx_id": tx_id, "account_id": a, "amount": v} for a, v in legs.items()])
+    balances = {a: accounts[a].balance + v for a, v in legs.items()}
+    conn.execute(_SET_BALANCE, [{"b_id": a, "b_balance": b} for a, b in balances.items()])
+    for account_id, new_balance in balances.items():
+        set_committed_value(accounts[account_id], "balance", new_balance)
+    return PostedTx(int(tx_id))
 
 
-def find_by_key(session: Session, key: str | None) -> LedgerTx | None:
-    """The transaction recorded with idempotency ``key``, if any."""
+def find_by_key(session: Session, key: str | None) -> Row | None:
+    """The transaction recorded with idempotency ``key`` (a row with LedgerTx's columns), if any."""
     if key is None:
         return None
-    return session.scalars(select(LedgerTx).where(LedgerTx.idempotency_key == key)).one_or_none()
+    session.flush()
+    return session.connection().execute(_TX_BY_KEY, {"key": key}).one_or_none()
 
 
-def _replay(existing: LedgerTx, kind: str, resident_id: str, amount: int) -> int:
+def _replay(existing: Row, kind: str, resident_id: str, amount: int) -> int:
     if (existing.kind, existing.resident_id, existing.amount) != (kind, resident_id, amount):
         raise LedgerError("points.key_reused", tx_id=existing.id)
     return existing.id
@@ -170,10 +218,21 @@ def spend(
     ``beneficiary_id`` (default the payer) may differ only within one family. Raises LedgerError
     ``points.insufficient``, ``points.not_family`` (403), ``points.purpose_unknown``, ...
     """
+    return spend_with_balance(session, payer_id, amount, purpose, merchant_id, operator_kind, operator_id, key,
+                              beneficiary_id=beneficiary_id, kiosk_id=kiosk_id, now=now, directory=directory)[0]
+
+
+def spend_with_balance(
+    session: Session, payer_id: str, amount: int, purpose: str, merchant_id: str,
+    operator_kind: str, operator_id: str | None, key: str | None = None, *,
+    beneficiary_id: str | None = None, kiosk_id: str | None = None, now: datetime | None = None,
+    directory: ResidentDirectory | None = None,
+) -> tuple[int, int]:
+    """:func:`spend`, also returning the payer's balance after it: ``(tx_id, balance)``."""
     beneficiary_id = beneficiary_id or payer_id
     check_spend(session, payer_id, beneficiary_id, amount, purpose, directory)
     if (existing := find_by_key(session, key)) is not None:
-        return _replay(existing, "spend", payer_id, amount)
+        return _replay(existing, "spend", payer_id, amount), resident_balance(session, payer_id)
     res, shop = resident_account(payer_id), merchant_account(merchant_id)
     accounts = lock_accounts(session, {res: payer_id, shop: None})
     tx = post(session, accounts, {res: -amount, shop: amount}, kind="spend", amount=amount,
@@ -181,7 +240,7 @@ def spend(
               beneficiary_id=beneficiary_id, category=purpose, merchant_id=merchant_id, kiosk_id=kiosk_id,
               idempotency_key=key)
     emit_balance(session, payer_id, accounts[res].balance)
-    return tx.id
+    return tx.id, accounts[res].balance
 
 
 def reverse(
@@ -300,7 +359,7 @@ def check_invariants(session: Session) -> list[str]:
     if orphans:
         problems.append(f"{orphans} transactions without movements")
     sums = dict(session.execute(select(Movement.account_id, func.sum(Movement.amount)).group_by(Movement.account_id)).all())
-    for acct in session.scalars(select(Account)):
+    for acct in session.execute(select(Account.id, Account.kind, Account.balance)):  # rows, not cached objects
         moved = int(sums.get(acct.id) or 0)
         if acct.balance != moved:
             problems.append(f"account {acct.id}: cached {acct.balance} != movements {moved}")
