@@ -33,7 +33,7 @@ from kiosk.protocol import PointsSpend, RecordKind, ReserveGrant, ReserveRelease
 from kiosk.storage import Database
 from kiosk.storage.column_types import utc_now
 from kiosk.sync import outbox
-from kiosk.sync.models import DEAD, DELIVERED, OutboxRow
+from kiosk.sync.models import DEAD, DELIVERED, OutboxRow, ResidentEntry
 from kiosk.sync.transport import ServerClient
 
 NO_RESERVE = N_("points.no_reserve")
@@ -45,6 +45,7 @@ DAILY_COUNT_CAP = N_("points.daily_count_cap")
 SERVER_NEEDED = N_("points.server_needed")
 RESERVE_REFUSED = N_("points.reserve_refused")
 INVALID_AMOUNT = N_("points.invalid_amount")
+NOT_FAMILY = N_("points.not_family")
 
 
 class PointsError(Exception):
@@ -157,7 +158,8 @@ class Wallet:
         """Spend from the payer's reserve within the caps; the receipt exists only after the commit.
 
         Raises PointsError with points.invalid_amount, points.offline_cap, points.no_reserve,
-        points.reserve_expired, points.reserve_exceeded, points.daily_cap or points.daily_count_cap.
+        points.reserve_expired, points.reserve_exceeded, points.daily_cap, points.daily_count_cap, or
+        points.not_family (paying for someone outside the payer's family, by the pulled directory).
         """
         if amount <= 0:
             raise PointsError(INVALID_AMOUNT)
@@ -167,6 +169,8 @@ class Wallet:
 
         def work(session: Session) -> Receipt:
             now = self.clock()
+            if payer_id != beneficiary_id and not _same_family(session, payer_id, beneficiary_id):
+                raise PointsError(NOT_FAMILY)  # the server would refuse it after the resident left
             reserve = self._open_reserve(session, payer_id)
             if reserve is None:
                 raise PointsError(NO_RESERVE)
@@ -220,6 +224,14 @@ class Wallet:
         return reserve
 
 
+def _same_family(session: Session, a: str, b: str) -> bool:
+    """Both residents in the pulled directory with the same family id (unknown: not family)."""
+    families = dict(session.execute(
+        select(ResidentEntry.resident_id, ResidentEntry.family_id).where(ResidentEntry.resident_id.in_((a, b)))
+    ).all())
+    return families.get(a) is not None and families.get(a) == families.get(b)
+
+
 def _remaining(session: Session, reserve: Reserve) -> int:
     """Grant minus local spends not inside it, capped by the newest pulled amount (never < 0)."""
     not_in_grant = session.scalar(
@@ -240,5 +252,7 @@ def _store_grant(session: Session, grant: ReserveGrant, as_of: datetime, granted
             granted_as_of=as_of, granted_at=granted_at, server_amount=grant.amount, expires_at=grant.expires_at,
         ))
         return
+    if grant.expires_at > row.expires_at:
+        row.granted_at = granted_at  # the server renewed the reserve: its age starts again
     row.granted_amount, row.granted_as_of = grant.amount, as_of
     row.server_amount, row.expires_at = grant.amount, grant.expires_at

@@ -112,7 +112,7 @@ def grant_reserve(
 ) -> ReserveGrant:
     """Move min(amount, room under the cap, own balance) into the (resident, kiosk) reserve; caller commits.
 
-    Tops up the open reserve, or opens one (an expired open reserve is released first). The same
+    Tops up the open reserve (renewing its expiry if it had expired), or opens one. The same
     ``key`` again answers the reserve's current state without moving more. ``amount`` in the
     answer is what the kiosk now holds (0 when nothing could be granted). Raises LedgerError
     ``points.amount_invalid`` or ``points.key_reused``.
@@ -128,9 +128,6 @@ def grant_reserve(
         raise LedgerError("points.amount_invalid", amount=amount)
     res = resident_account(resident_id)
     reserve = _find_open(session, resident_id, kiosk_id)
-    if reserve is not None and reserve.expires_at <= now:
-        release_reserve(session, reserve.id, now=now, operator_kind="system")
-        reserve = None
     owners: dict[str, str | None] = {res: resident_id}
     if reserve is not None:
         owners[reserve.account_id] = resident_id
@@ -145,6 +142,10 @@ def grant_reserve(
         session.flush()
     elif reserve.account_id not in accounts:  # opened concurrently (rare): lock it too
         accounts.update(lock_accounts(session, {reserve.account_id: resident_id}))
+    if reserve.expires_at <= now:
+        # Renew, never release here: spends the kiosk made from this reserve while it was valid
+        # may still be queued offline; releasing would refuse them (a meal nobody paid for).
+        reserve.expires_at = now + timedelta(seconds=policy.max_age_s)
     held = accounts[reserve.account_id].balance
     cap = policy.reserve_cap(age_years(session, resident_id, now, directory))
     move = max(0, min(amount, cap - held, accounts[res].balance))

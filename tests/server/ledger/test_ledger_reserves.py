@@ -182,15 +182,17 @@ def test_expired_reserves_are_released_after_the_grace_and_late_spends_use_the_b
         assert check_invariants(s) == []
 
 
-def test_a_grant_after_expiry_releases_the_old_reserve_and_opens_a_new_one(sessions):
+def test_a_grant_after_expiry_renews_the_same_reserve_so_queued_spends_still_apply(sessions):
     with sessions() as s:
         _fund(s, points=1000)
         old = _grant(s, 400)
-        new = _grant(s, 100, now=old.expires_at + timedelta(seconds=1))
+        later = old.expires_at + timedelta(seconds=1)
+        new = _grant(s, 100, now=later)
         s.commit()
-        assert new.reserve_id != old.reserve_id and new.amount == 100 and new.balance == 900
+        assert new.reserve_id == old.reserve_id and new.amount == 500 and new.balance == 500
+        assert new.expires_at > later
         statuses = dict(s.execute(select(Reserve.id, Reserve.status)).all())
-        assert statuses == {old.reserve_id: "closed", new.reserve_id: "open"}
+        assert statuses == {old.reserve_id: "open"}
         assert check_invariants(s) == []
 
 
