@@ -39,6 +39,13 @@ def clock():
 
 @pytest.fixture
 def wallet(kiosk_db, clock):
+    from kiosk.sync.models import ResidentEntry
+
+    def directory(s):  # as pulled from the server: are one family, R-3 lives alone
+        for rid, family in (("R-1", "F-1"), ("R-2", "F-1"), ("R-3", None)):
+            s.add(ResidentEntry(resident_id=rid, masked_name="王*国", birth_year=1950, family_id=family))
+
+    kiosk_db.write(directory)
     return Wallet(kiosk_db, None, clock=clock)
 
 
@@ -107,7 +114,14 @@ def test_a_reserve_older_than_7_days_or_past_its_expiry_is_refused(kiosk_db, wal
     assert wallet.available("R-1") == 0
     _grant(kiosk_db, 500, reserve_id="RSV-2", resident="R-2", granted_at=clock.now, expires=timedelta(hours=1))
     clock.now += timedelta(hours=2)
-    assert _error(lambda: _spend(wallet, 10, payer="R-2")) == "points.reserve_expired"
+    assert _error(lambda: _spend(wallet, 10, payer="R-2", beneficiary="R-2")) == "points.reserve_expired"
+
+
+def test_paying_for_someone_is_allowed_only_within_the_family_the_kiosk_knows(kiosk_db, wallet):
+    _grant(kiosk_db, 500)
+    assert _spend(wallet, 10, beneficiary="R-2").amount == 10
+    assert _error(lambda: _spend(wallet, 10, beneficiary="R-3")) == "points.not_family"
+    assert _error(lambda: _spend(wallet, 10, beneficiary="R-404")) == "points.not_family"  # not pulled yet
 
 
 def test_release_queues_a_reserve_release_after_the_spends_and_closes_the_reserve(kiosk_db, wallet):

@@ -24,6 +24,7 @@ def test_offline_spends_then_sync_leave_the_server_ledger_matching(live, kiosk_d
     award_points(live.db_url, payer, 1000)
     wallet = Wallet(kiosk_db, enrolled)
     assert wallet.ensure_reserve(payer, 300) == 300
+    Relay(kiosk_db, enrolled).step()  # online once: the directory (who is family) is pulled
     wallet.client = None  # the network goes away: spending continues from the reserve
     receipts = [wallet.spend(payer, payer, 80, "canteen", "canteen:C-01"),
                 wallet.spend(payer, spouse, 70, "canteen", "canteen:C-01")]  # paying for a family member
