@@ -64,10 +64,8 @@ class DemoServer:
     def start(self) -> str:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._cli("migrate")
-        marker = self.data_dir / "demo-server.seeded"
-        if self.seed and not marker.exists():
-            self._cli("seed-demo")
-            marker.write_text("seeded\n", encoding="utf-8")
+        if self.seed:
+            self._cli("seed-demo", "--if-empty")
         port = _free_port()
         log_path = self.data_dir / "demo-server.log"
         with log_path.open("ab") as server_log:

@@ -66,6 +66,9 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
     try:
         counts = _with_session(args, lambda s: seed_demo(s, seed=args.seed, now=utc_now()))
     except AlreadySeeded as exc:
+        if args.if_empty:  # kiosk demo: seed on the first start, keep the data afterwards
+            print("already seeded")
+            return 0
         raise CliError(str(exc)) from None
     print(" ".join(f"{k}={v}" for k, v in counts.items()))
     return 0
@@ -232,6 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     command(sub, "migrate", cmd_migrate, "bring the schema to the newest revision")
     p = command(sub, "seed-demo", cmd_seed_demo, "fill an empty database with demo data (once)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--if-empty", action="store_true", help="succeed without changes when already seeded")
 
     res = group("resident", "residents")
     p = command(res, "add", cmd_resident_add, "add a resident")

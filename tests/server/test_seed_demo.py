@@ -42,6 +42,8 @@ def test_seed_demo_fills_the_expected_counts_and_refuses_a_second_run(sqlite_url
     capsys.readouterr()
     assert main(["seed-demo", "--db", sqlite_url]) == 1
     assert "already" in capsys.readouterr().err
+    assert main(["seed-demo", "--if-empty", "--db", sqlite_url]) == 0  # kiosk demo's every start
+    assert capsys.readouterr().out.strip() == "already seeded"
 
 
 def test_seed_demo_gives_opening_balances_through_the_ledger(sqlite_url, capsys):
