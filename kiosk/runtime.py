@@ -6,7 +6,7 @@ import concurrent.futures
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from kiosk import paths
 from kiosk.config import KioskConfig
@@ -15,6 +15,7 @@ from kiosk.logging_setup import configure_logging
 from kiosk.voice import Voice, build_backend
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -24,6 +25,8 @@ class Runtime:
     database: Any = None
     sync: Any = None  # kiosk.sync.service.SyncService once the database is open and a server is set
     demo_server: Any = None  # kiosk.demo_server.DemoServer in demo mode
+    devices: Any = None  # kiosk.device_hub.DeviceHub: the configured drivers, created on first use
+    _executor: concurrent.futures.ThreadPoolExecutor | None = None
     _opening: concurrent.futures.Future[Any] | None = None
     _sync_started: threading.Event = field(default_factory=threading.Event)
 
@@ -84,12 +87,23 @@ class Runtime:
         finally:
             self._sync_started.set()
 
+    def run_blocking(self, fn: Callable[[], T]) -> concurrent.futures.Future[T]:
+        """Run blocking work (a server call, a file export) off the Qt thread; returns at once."""
+        if self._executor is None:
+            self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-io")
+        return self._executor.submit(fn)
+
     def wait_for_sync_start(self, timeout_s: float = 60.0) -> bool:
         """Block until the sync start-up (demo server, enrollment) has finished or failed (tests, doctor)."""
         return self._sync_started.wait(timeout_s)
 
     def close(self) -> None:
         self.voice.close()
+        if self.devices is not None:
+            self.devices.close()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
         if self._opening is not None:
             concurrent.futures.wait([self._opening], timeout=60)
             self._sync_started.wait(90)
@@ -123,7 +137,9 @@ def start_runtime(
         default_rate_wpm=config.voice.rate_wpm,
     )
     log.info("runtime started (demo=%s, speech=%s)", config.kiosk.demo, voice_cfg.backend)
-    runtime = Runtime(config=config, voice=voice)
+    from kiosk.device_hub import DeviceHub
+
+    runtime = Runtime(config=config, voice=voice, devices=DeviceHub(config))
     if database is True:
         runtime.open_database_async()
     return runtime

@@ -6,7 +6,7 @@ import enum
 import math
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from kiosk import events
 
@@ -47,6 +47,7 @@ class ResidentSession:
         self._countdown_started = 0.0
         self._last_announced = -1
         self.how_started = ""
+        self.resident: Any = None  # kiosk.residents.Resident once identified; cleared at the end
 
     @property
     def active(self) -> bool:
@@ -98,4 +99,10 @@ class ResidentSession:
             events.session_will_end.emit(reason)
         self.phase = SessionPhase.NONE
         self.how_started = ""
+        self.resident = None
         return Tick(SessionEvent.ENDED)
+
+    def identify(self, resident: Any) -> None:
+        """Remember who is at the kiosk (a kiosk.residents.Resident) until the session ends."""
+        self.start("identified")
+        self.resident = resident

@@ -62,6 +62,7 @@ def build_window(runtime: Runtime) -> MainWindow:
     ctx = UiContext(
         config=cfg,
         voice=runtime.voice,
+        runtime=runtime,
         session=ResidentSession(cfg.session.idle_timeout_s, cfg.session.countdown_s),
         font_scale=cfg.ui.font_scale,
         theme=cfg.ui.theme,

@@ -198,6 +198,7 @@ def run_audit(
     languages: tuple[str, ...] = LANGUAGES,
     scales: tuple[float, ...] = FONT_SCALES,
     themes: tuple[str, ...] = tuple(THEMES),
+    only: tuple[str, ...] = (),
 ) -> list[Finding]:
     """Render every screen and state in each language, scale and theme; return every breach."""
     translator.missing.clear()
@@ -206,7 +207,7 @@ def run_audit(
         for lang in languages:
             for scale in scales:
                 with offscreen_window(config, lang, scale, theme) as window:
-                    for shot in walk(window):
+                    for shot in walk(window, only):
                         found = audit_view(window, shot, lang, scale)
                         findings.extend(f if theme == "standard" else replace(f, state=f"{f.state}+{theme}") for f in found)
     for lang, msgid in sorted(translator.missing):

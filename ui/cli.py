@@ -55,7 +55,8 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ui.screenshot import take_screenshots
 
-    written = take_screenshots(_load_config(args.config), Path(args.out), args.lang, args.scale)
+    written = take_screenshots(_load_config(args.config), Path(args.out), args.lang, args.scale,
+                               tuple(args.only or ()))
     for path in written:
         print(path)
     return 0
@@ -67,7 +68,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     languages = (args.lang,) if args.lang else LANGUAGES
     scales = (args.scale,) if args.scale else FONT_SCALES
-    findings = run_audit(_load_config(args.config), languages, scales)
+    findings = run_audit(_load_config(args.config), languages, scales, only=tuple(args.only or ()))
     for finding in findings:
         print(finding)
     print(f"audit: {len(findings)} finding(s) in {len(languages)} language(s) x {len(scales)} scale(s)")
@@ -154,12 +155,14 @@ def parser() -> argparse.ArgumentParser:
     shot.add_argument("--lang", choices=LANGUAGES, default="zh_CN")
     shot.add_argument("--scale", type=float, choices=FONT_SCALES, default=1.0)
     shot.add_argument("--config", help="TOML configuration file (default: embedded)")
+    shot.add_argument("--only", action="append", help="render only screens whose name starts with this (repeatable)")
     shot.set_defaults(func=cmd_screenshot)
 
     audit = sub.add_parser("audit", help="check every screen against the accessibility budget")
     audit.add_argument("--lang", choices=LANGUAGES)
     audit.add_argument("--scale", type=float, choices=FONT_SCALES)
     audit.add_argument("--config")
+    audit.add_argument("--only", action="append", help="audit only screens whose name starts with this (repeatable)")
     audit.set_defaults(func=cmd_audit)
 
     dev = sub.add_parser("devices", help="technician: list, probe and test devices")

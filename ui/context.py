@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from kiosk.config import KioskConfig
 from kiosk.session import ResidentSession
@@ -16,6 +16,7 @@ class UiContext:
     config: KioskConfig
     voice: Voice
     session: ResidentSession
+    runtime: Any = None  # kiosk.runtime.Runtime: database, sync, devices, run_blocking (None in some tests)
     font_scale: float = 1.0
     theme: str = "standard"
     navigate: Callable[..., None] = field(default=lambda name, **params: None)

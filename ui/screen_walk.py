@@ -55,15 +55,22 @@ def settle() -> None:
         QApplication.processEvents()
 
 
-def walk(window: MainWindow) -> Iterator[Shot]:
-    """Show each screen in each of its states (and the idle overlay over home); yield each."""
+def walk(window: MainWindow, only: tuple[str, ...] = ()) -> Iterator[Shot]:
+    """Show each screen in each of its states (and the idle overlay over home); yield each.
+
+    ``only``: screen-name prefixes to render (all when empty; the overlay only when "home" matches).
+    """
     for name in sorted(registered_screens()):
+        if only and not name.startswith(only):
+            continue
         screen = window.screens.show(name, remember=False)
         for state in screen.states():
             screen.set_state(state)
             settle()
             yield Shot(name, state)
         screen.reset_personal()
+    if only and not "home".startswith(only):
+        return
     window.screens.show("home", remember=False)
     window.overlay.show_countdown(window.ctx.config.session.countdown_s)
     settle()
