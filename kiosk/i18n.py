@@ -162,6 +162,12 @@ def tr(msgid: str, **params: object) -> str:
     return translator.tr(msgid, **params)
 
 
+def sentences(*parts: str) -> str:
+    """Join translated sentences: no space between Chinese sentences, one space in English."""
+    glue = "" if current_language().startswith("zh") else " "
+    return glue.join(p.strip() for p in parts if p and p.strip())
+
+
 def N_(msgid: str) -> str:  # noqa: N802
     """Mark for extraction; translate later with ``_``."""
     return msgid

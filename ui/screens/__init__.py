@@ -6,7 +6,9 @@ import importlib
 
 from ui.screens.base import Screen
 
-SCREEN_MODULES = ("home", "coming_soon", "service_menu")
+SCREEN_MODULES = (
+    "home", "coming_soon", "service_menu", "identify",
+)
 
 _REGISTRY: dict[str, type[Screen]] = {}
 
