@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QStackedWidget
 
 from ui.context import UiContext
-from ui.screens import registered_screens
+from ui.screens import screen_class
 from ui.screens.base import Screen
 
 
@@ -17,7 +17,7 @@ class ScreenManager(QObject):
         super().__init__()
         self.ctx = ctx
         self.stack = stack
-        self.classes = registered_screens()
+        self.classes: dict[str, type[Screen]] = {}  # filled on first use: importing every screen costs start-up time
         self.screens: dict[str, Screen] = {}
         self.history: list[str] = []
 
@@ -29,7 +29,7 @@ class ScreenManager(QObject):
     def screen(self, name: str) -> Screen:
         if name not in self.screens:
             if name not in self.classes:
-                raise KeyError(f"no screen named {name!r}")
+                self.classes[name] = screen_class(name)
             screen = self.classes[name](self.ctx)
             self.screens[name] = screen
             self.stack.addWidget(screen)

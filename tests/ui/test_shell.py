@@ -186,3 +186,12 @@ def test_the_sync_status_fits_the_screen_at_the_largest_text_whatever_the_queue(
                 window.top_bar.set_sync_status(True, pending, refused)
                 settle()
                 assert (window.width(), window.height()) == (WIDTH_PX, HEIGHT_PX), (lang, pending, refused)
+
+
+def test_each_screen_lives_in_the_module_named_after_it_so_start_up_imports_only_what_it_shows():
+    from ui.screens import SCREEN_MODULES
+
+    for name, cls in registered_screens().items():
+        module = cls.__module__.rsplit(".", 1)[-1]
+        assert module == name or module == "coming_soon", f"screen {name!r} is defined in {cls.__module__}"
+        assert module in SCREEN_MODULES

@@ -22,6 +22,24 @@ def register_screen(cls: type[Screen]) -> type[Screen]:
     return cls
 
 
+def screen_class(name: str) -> type[Screen]:
+    """The class registered as ``name``, importing as little as possible (start-up time).
+
+    A screen lives in the module of the same name; the coming-soon placeholders are the only
+    screens registered under other names. Raises KeyError for an unknown name.
+    """
+    for module in (name, "coming_soon"):
+        if name in _REGISTRY:
+            break
+        if module in SCREEN_MODULES:
+            importlib.import_module(f"ui.screens.{module}")
+    if name not in _REGISTRY:
+        registered_screens()
+    if name not in _REGISTRY:
+        raise KeyError(f"no screen named {name!r}")
+    return _REGISTRY[name]
+
+
 def registered_screens() -> dict[str, type[Screen]]:
     for module in SCREEN_MODULES:
         importlib.import_module(f"ui.screens.{module}")
