@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from kiosk.config_schema import Field, SchemaError, Section, check
 
@@ -92,13 +92,105 @@ class DeviceRole(Section):
         return self.model_extra
 
 
+class TechnicianSection(_Section):
+    pin_hash: str = Field("", description="scrypt hash of the technician PIN (`kiosk technician set-pin`); empty = no PIN sign-in.")
+
+    @check("pin_hash")
+    def _pin_hash(cls, value: str) -> str:
+        if value:
+            from kiosk.protocol import parse_pin_hash
+
+            parse_pin_hash(value)  # ValueError names the problem
+        return value
+
+
+class OpsSection(_Section):
+    heartbeat_interval_s: float = Field(60.0, ge=10, le=3600, description="Time between heartbeats to the server.")
+    staff_idle_timeout_s: float = Field(300.0, ge=30, le=3600, description="Staff and technician sessions end after this idle time.")
+
+
+_DEFAULT_HEALTH_ALERTS = (
+    "bp.grade2,bp.grade3,spo2.see_doctor,temperature.moderate_fever,temperature.high_fever,glucose.low,glucose.diabetic"
+)
+
+
+class HealthSection(_Section):
+    """Health cabin: screening thresholds (STANDARDS s7, Chinese guidelines), alerts and retention.
+
+    "from" thresholds include the value, "above" ones exclude it, "below" ones exclude it;
+    values are compared as shown (BP/SpO2 whole numbers, the rest one decimal).
+    """
+
+    retention_days: int = Field(30, ge=1, le=3650, description="Days a resident's synced measurements stay on the kiosk.")
+    bp_high_normal_systolic_mmhg: float = Field(120.0, gt=0, description="Systolic from which BP is high-normal.")
+    bp_high_normal_diastolic_mmhg: float = Field(80.0, gt=0, description="Diastolic from which BP is high-normal.")
+    bp_grade1_systolic_mmhg: float = Field(140.0, gt=0, description="Systolic from which BP is grade 1.")
+    bp_grade1_diastolic_mmhg: float = Field(90.0, gt=0, description="Diastolic from which BP is grade 1.")
+    bp_grade2_systolic_mmhg: float = Field(160.0, gt=0, description="Systolic from which BP is grade 2.")
+    bp_grade2_diastolic_mmhg: float = Field(100.0, gt=0, description="Diastolic from which BP is grade 2.")
+    bp_grade3_systolic_mmhg: float = Field(180.0, gt=0, description="Systolic from which BP is grade 3.")
+    bp_grade3_diastolic_mmhg: float = Field(110.0, gt=0, description="Diastolic from which BP is grade 3.")
+    pulse_slow_below_bpm: float = Field(60.0, gt=0, description="Resting pulse below this is slow.")
+    pulse_fast_above_bpm: float = Field(100.0, gt=0, description="Resting pulse above this is fast.")
+    spo2_normal_from_pct: float = Field(95.0, gt=0, le=100, description="SpO2 from which it is normal.")
+    spo2_doctor_below_pct: float = Field(90.0, gt=0, le=100, description="SpO2 below which to see a doctor.")
+    temperature_fever_from_c: float = Field(37.3, gt=30, description="Temperature from which it is a (low) fever.")
+    temperature_moderate_above_c: float = Field(38.0, gt=30, description="Temperature above which the fever is moderate.")
+    temperature_high_above_c: float = Field(39.0, gt=30, description="Temperature above which the fever is high.")
+    bmi_underweight_below: float = Field(18.5, gt=0, description="BMI below which is underweight (WS/T 428-2013).")
+    bmi_overweight_from: float = Field(24.0, gt=0, description="BMI from which is overweight.")
+    bmi_obese_from: float = Field(28.0, gt=0, description="BMI from which is obese.")
+    glucose_low_below_mmol_l: float = Field(3.9, gt=0, description="Fasting glucose below which is low.")
+    glucose_impaired_above_mmol_l: float = Field(6.0, gt=0, description="Fasting glucose above which is impaired.")
+    glucose_diabetic_from_mmol_l: float = Field(7.0, gt=0, description="Fasting glucose from which is in the diabetic range.")
+    alert_categories: str = Field(
+        _DEFAULT_HEALTH_ALERTS,
+        description="Comma-separated categories sent to the community doctor's follow-up list.",
+    )
+
+    @check("alert_categories")
+    def _alerts(cls, value: str) -> str:
+        from kiosk.health.categories import parse_category_list
+
+        parse_category_list(value)
+        return value
+
+    # (lower key, higher key): each pair must rise, or the bands would overlap.
+    ORDER: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("bp_high_normal_systolic_mmhg", "bp_grade1_systolic_mmhg"),
+        ("bp_grade1_systolic_mmhg", "bp_grade2_systolic_mmhg"),
+        ("bp_grade2_systolic_mmhg", "bp_grade3_systolic_mmhg"),
+        ("bp_high_normal_diastolic_mmhg", "bp_grade1_diastolic_mmhg"),
+        ("bp_grade1_diastolic_mmhg", "bp_grade2_diastolic_mmhg"),
+        ("bp_grade2_diastolic_mmhg", "bp_grade3_diastolic_mmhg"),
+        ("pulse_slow_below_bpm", "pulse_fast_above_bpm"),
+        ("spo2_doctor_below_pct", "spo2_normal_from_pct"),
+        ("temperature_fever_from_c", "temperature_moderate_above_c"),
+        ("temperature_moderate_above_c", "temperature_high_above_c"),
+        ("bmi_underweight_below", "bmi_overweight_from"),
+        ("bmi_overweight_from", "bmi_obese_from"),
+        ("glucose_low_below_mmol_l", "glucose_impaired_above_mmol_l"),
+        ("glucose_impaired_above_mmol_l", "glucose_diabetic_from_mmol_l"),
+    )
+
+    def order_problem(self) -> tuple[str, str] | None:
+        """(key, problem) for the first threshold not above the one below it, else None."""
+        for low, high in self.ORDER:
+            if getattr(self, high) <= getattr(self, low):
+                return high, f"must be more than health.{low} ({getattr(self, low):g})"
+        return None
+
+
 class KioskConfig(_Section):
     version: int = Field(CONFIG_VERSION, description="Configuration format version.")
+    health: HealthSection = Field(default_factory=HealthSection)
     kiosk: KioskSection = Field(default_factory=KioskSection)
     ui: UiSection = Field(default_factory=UiSection)
     session: SessionSection = Field(default_factory=SessionSection)
     voice: VoiceSection = Field(default_factory=VoiceSection)
     server: ServerSection = Field(default_factory=ServerSection)
+    technician: TechnicianSection = Field(default_factory=TechnicianSection)
+    ops: OpsSection = Field(default_factory=OpsSection)
     devices: dict[str, DeviceRole] = Field(
         default_factory=dict, description="Device roles (bp, spo2, printer, ...): a driver id and its options."
     )
@@ -125,9 +217,13 @@ def parse(raw: dict[str, Any], source: Path | str = "<config>") -> KioskConfig:
     except ValueError as exc:
         raise ConfigError(source, "version", str(exc)) from None
     try:
-        return KioskConfig.model_validate(raw)
+        config = KioskConfig.model_validate(raw)
     except SchemaError as exc:
         raise ConfigError(source, ".".join(exc.loc) or "(file)", exc.problem) from None
+    health_problem = config.health.order_problem()
+    if health_problem:
+        raise ConfigError(source, f"health.{health_problem[0]}", health_problem[1])
+    return config
 
 
 def load(path: Path | str | None = None) -> KioskConfig:

@@ -1,0 +1,1 @@
+"""Health cabin core: measurements, screening ranges, summaries, storage, FHIR, receipts, purge."""

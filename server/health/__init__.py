@@ -1,0 +1,1 @@
+"""Health cabin on the server: FHIR Observations from kiosks, consents and the doctor's follow-up list."""
