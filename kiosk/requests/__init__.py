@@ -1,0 +1,1 @@
+"""Requests (报事报修) on the kiosk: catalog, filing offline with media, receipts, following, rating."""

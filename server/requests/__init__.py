@@ -1,0 +1,1 @@
+"""Service requests on the server: workflow, SLA timers, record handlers, catalog, Open311."""

@@ -1,0 +1,3 @@
+"""Sync fixtures (live reference server, kiosk database, enrolled client) from tests/support."""
+
+from support.sync_fixtures import enrolled, kiosk_db, live, live_db_url, seed  # noqa: F401
