@@ -29,6 +29,6 @@ MEAL_CUTOFF = {"lunch": "09:30", "dinner": "15:00"}
 MENU_CAPACITY = 150
 AGE_DISCOUNTS = [
     {"min_age": 60, "max_age": 79, "discount_percent": 20},
-    {"min_age": 80, "max_age": None, "discount_percent": 40},
+    {"min_age": 80, "max_age": None, "discount_percent": 40, "subsidy_points": 10},  # + 1 yuan subsidy
 ]
 ACTIVITIES = (("太极拳晨练", 30, 0), ("书法兴趣班", 20, 0), ("乒乓球馆预约", 8, 100), ("智能手机课堂", 25, 0))

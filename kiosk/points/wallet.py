@@ -169,34 +169,11 @@ class Wallet:
 
         def work(session: Session) -> Receipt:
             now = self.clock()
-            if payer_id != beneficiary_id and not _same_family(session, payer_id, beneficiary_id):
-                raise PointsError(NOT_FAMILY)  # the server would refuse it after the resident left
-            reserve = self._open_reserve(session, payer_id)
-            if reserve is None:
-                raise PointsError(NO_RESERVE)
-            if self._expired(reserve, now):
-                raise PointsError(RESERVE_EXPIRED)
-            remaining = _remaining(session, reserve)
-            if amount > remaining:
-                raise PointsError(RESERVE_EXCEEDED, available=remaining)
-            day = now.astimezone(policy.time_zone).date().isoformat()
-            count, total = session.execute(
-                select(func.count(), func.coalesce(func.sum(PointsSpendRow.amount), 0))
-                .where(PointsSpendRow.payer_id == payer_id, PointsSpendRow.local_day == day)
-            ).one()
-            if count >= policy.daily_spend_count_max:
-                raise PointsError(DAILY_COUNT_CAP, limit=policy.daily_spend_count_max)
-            if total + amount > policy.daily_spend_max_points:
-                raise PointsError(DAILY_CAP, limit=policy.daily_spend_max_points,
-                                  left=max(0, policy.daily_spend_max_points - total))
+            reserve, remaining = self.check_spend(session, payer_id, beneficiary_id, amount, now)
             record = PointsSpend(payer_id=payer_id, beneficiary_id=beneficiary_id, amount=amount,
                                  purpose=purpose, merchant_id=merchant_id, reserve_id=reserve.reserve_id)
             key = outbox.enqueue(session, RecordKind.POINTS_SPEND.value, record.model_dump(mode="json"), operator_id)
-            session.add(PointsSpendRow(
-                outbox_key=str(key), reserve_id=reserve.reserve_id, payer_id=payer_id,
-                beneficiary_id=beneficiary_id, amount=amount, purpose=purpose, merchant_id=merchant_id,
-                created_at=now, local_day=day,
-            ))
+            self.record_spend(session, reserve, key, payer_id, beneficiary_id, amount, purpose, merchant_id, now)
             return Receipt(key, reserve.reserve_id, payer_id, beneficiary_id, amount, remaining - amount, now)
 
         receipt = self.db.write(work)
@@ -204,7 +181,62 @@ class Wallet:
             self.on_commit()
         return receipt
 
+    def check_spend(self, session: Session, payer_id: str, beneficiary_id: str, amount: int,
+                    now: datetime) -> tuple[Reserve, int]:
+        """Inside a write transaction: the payer's usable reserve and what it holds, or PointsError
+        (the checks of :meth:`spend`: family, reserve, expiry, what it holds, daily caps)."""
+        if amount <= 0:
+            raise PointsError(INVALID_AMOUNT)
+        if amount > self.policy.per_spend_max_points:
+            raise PointsError(OFFLINE_CAP, limit=self.policy.per_spend_max_points)
+        if payer_id != beneficiary_id and not _same_family(session, payer_id, beneficiary_id):
+            raise PointsError(NOT_FAMILY)  # the server would refuse it after the resident left
+        reserve = self._open_reserve(session, payer_id)
+        if reserve is None:
+            raise PointsError(NO_RESERVE)
+        if self._expired(reserve, now):
+            raise PointsError(RESERVE_EXPIRED)
+        remaining = _remaining(session, reserve)
+        if amount > remaining:
+            raise PointsError(RESERVE_EXCEEDED, available=remaining)
+        count, total = self._spent_today(session, payer_id, now)
+        if count >= self.policy.daily_spend_count_max:
+            raise PointsError(DAILY_COUNT_CAP, limit=self.policy.daily_spend_count_max)
+        if total + amount > self.policy.daily_spend_max_points:
+            raise PointsError(DAILY_CAP, limit=self.policy.daily_spend_max_points,
+                              left=max(0, self.policy.daily_spend_max_points - total))
+        return reserve, remaining
+
+    def record_spend(self, session: Session, reserve: Reserve, key: uuid.UUID, payer_id: str, beneficiary_id: str,
+                     amount: int, purpose: str, merchant_id: str, now: datetime) -> None:
+        """Inside the write transaction of the outbox record ``key`` that carries the spend: its domain
+        row, which counts against the reserve and the daily caps until the server has it."""
+        session.add(PointsSpendRow(
+            outbox_key=str(key), reserve_id=reserve.reserve_id, payer_id=payer_id, beneficiary_id=beneficiary_id,
+            amount=amount, purpose=purpose, merchant_id=merchant_id, created_at=now,
+            local_day=now.astimezone(self.policy.time_zone).date().isoformat(),
+        ))
+
+    def spendable(self, session: Session, payer_id: str, now: datetime) -> int:
+        """The most one offline spend of the payer may be now (reserve, per-spend and daily caps)."""
+        reserve = self._open_reserve(session, payer_id)
+        if reserve is None or self._expired(reserve, now):
+            return 0
+        count, total = self._spent_today(session, payer_id, now)
+        if count >= self.policy.daily_spend_count_max:
+            return 0
+        return max(0, min(_remaining(session, reserve), self.policy.per_spend_max_points,
+                          self.policy.daily_spend_max_points - total))
+
     # --- helpers -------------------------------------------------------------------------------
+
+    def _spent_today(self, session: Session, payer_id: str, now: datetime) -> tuple[int, int]:
+        day = now.astimezone(self.policy.time_zone).date().isoformat()
+        count, total = session.execute(
+            select(func.count(), func.coalesce(func.sum(PointsSpendRow.amount), 0))
+            .where(PointsSpendRow.payer_id == payer_id, PointsSpendRow.local_day == day)
+        ).one()
+        return int(count), int(total)
 
     def _expired(self, reserve: Reserve, now: datetime) -> bool:
         too_old = now - reserve.granted_at > timedelta(seconds=self.policy.reserve_max_age_s)
