@@ -26,6 +26,9 @@ class Runtime:
     sync: Any = None  # kiosk.sync.service.SyncService once the database is open and a server is set
     demo_server: Any = None  # kiosk.demo_server.DemoServer in demo mode
     devices: Any = None  # kiosk.device_hub.DeviceHub: the configured drivers, created on first use
+    health_purge: Any = None  # kiosk.health.purge.HealthPurger once the database is open
+    heartbeat: Any = None  # kiosk.heartbeat.HeartbeatSender when a server is configured (issue #8)
+    _live_config_detach: Any = None  # stops applying server-pushed settings (kiosk.live_config)
     _executor: concurrent.futures.ThreadPoolExecutor | None = None
     _opening: concurrent.futures.Future[Any] | None = None
     _sync_started: threading.Event = field(default_factory=threading.Event)
@@ -51,7 +54,30 @@ class Runtime:
             self._opening.set_exception(exc)
         else:
             self._opening.set_result(self.database)
+            self._start_health_purge()
+            self._start_ops()
             self._start_sync()
+
+    def _start_health_purge(self) -> None:
+        """Forget synced health data now and after each sync (never stops the kiosk)."""
+        try:
+            from kiosk.health.purge import HealthPurger
+
+            self.health_purge = HealthPurger.start(self.database, self.config)
+        except Exception as exc:  # noqa: BLE001
+            log.error("health purge could not start: %s", type(exc).__name__)
+
+    def _start_ops(self) -> None:
+        """Server-pushed settings applied live, and the heartbeat (it waits for the sync start-up)."""
+        try:
+            from kiosk.heartbeat import HeartbeatSender
+            from kiosk.live_config import attach
+
+            self._live_config_detach = attach(self)
+            if self.config.server.url.strip() or self.config.kiosk.demo:
+                self.heartbeat = HeartbeatSender(self).start()
+        except Exception as exc:  # noqa: BLE001 - operations extras never stop the kiosk
+            log.error("operations could not start: %s", type(exc).__name__)
 
     def _start_sync(self) -> None:
         """After the database: the demo server (demo mode), the relay, and enrollment if needed.
@@ -107,6 +133,15 @@ class Runtime:
         if self._opening is not None:
             concurrent.futures.wait([self._opening], timeout=60)
             self._sync_started.wait(90)
+        if self.health_purge is not None:
+            self.health_purge.close()
+            self.health_purge = None
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
+            self.heartbeat = None
+        if self._live_config_detach is not None:
+            self._live_config_detach()
+            self._live_config_detach = None
         if self.sync is not None:
             self.sync.close()
             self.sync = None

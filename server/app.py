@@ -27,7 +27,8 @@ from server.txn import in_transaction
 log = logging.getLogger(__name__)
 
 # Modules that register outbox record handlers when imported (present once their issue lands).
-HANDLER_MODULES = ("server.ledger.handlers",)
+HANDLER_MODULES = ("server.ledger.handlers", "server.requests.handlers", "server.health.handlers",
+                   "server.canteen.handlers", "server.ops.handlers", "server.ops.awards")
 RESERVE_KIND = "reserve.grant"
 _ERRORS = {code: {"model": ErrorResponse} for code in (401, 403, 409, 422, 503)}
 
@@ -84,6 +85,9 @@ def create_app(db_url: str, *, now: Callable[[], datetime] | None = None) -> Fas
     app.state.sessionmaker = factory
     app.state.now = clock
     install_error_handlers(app)
+    from server.health.page import router as health_page_router
+
+    app.include_router(health_page_router)  # GET /h/{check_id}: the page a health receipt's QR opens
 
     @app.get(API_PREFIX + "/health", response_model=HealthResponse)
     def health() -> HealthResponse:
@@ -131,4 +135,16 @@ def create_app(db_url: str, *, now: Callable[[], datetime] | None = None) -> Fas
             return JSONResponse(answer.result, status_code=200)
         return error_response(answer.status_code, answer.error or ErrorBody(code="server.error"))
 
+    from server.requests.api import install_routes as install_request_routes
+
+    install_request_routes(app)  # public receipt status and Open311 (issue #6)
+    from server.canteen.routes import install_routes as install_canteen_routes
+
+    install_canteen_routes(app)  # bookings, counters, check-ins and points views (issue #7)
+    from server.ops.api import install_routes as install_ops_routes
+
+    install_ops_routes(app)  # POST /heartbeat (issue #8)
+    from server.ops.desk import install_routes as install_desk_routes
+
+    install_desk_routes(app)  # POST /staff/lookup: the help desk finds a resident (issue #8)
     return app

@@ -144,11 +144,14 @@ def cmd_points_award(args: argparse.Namespace) -> int:
 
 
 def cmd_request_list(args: argparse.Namespace) -> int:
-    from server.request_admin import list_requests
+    from server.request_admin import list_requests, overdue_flags
+
+    now = utc_now()
 
     def rows(session) -> list[str]:  # noqa: ANN001
         return [f"{r.tracking_no}\t{r.status}\t{r.category}\t{r.kiosk_id or '-'}\t{r.created_at:%Y-%m-%d %H:%M}"
-                for r in list_requests(session, args.status)]
+                f"\t{','.join(overdue_flags(r, now)) or '-'}"
+                for r in list_requests(session, args.status, overdue_only=args.overdue, now=now)]
 
     for line in _with_session(args, rows):
         print(line)
@@ -158,9 +161,49 @@ def cmd_request_list(args: argparse.Namespace) -> int:
 def cmd_request_update(args: argparse.Namespace) -> int:
     from server.request_admin import update_status
 
+    photo = None
+    if args.photo:
+        try:
+            with open(args.photo, "rb") as fh:
+                photo = fh.read()
+        except OSError as exc:
+            raise CliError(f"cannot read {args.photo}: {exc.strerror or exc}") from None
     status = _with_session(args, lambda s: update_status(
-        s, args.tracking_no, args.status, note=args.note, actor="cli", now=utc_now()).status)
+        s, args.tracking_no, args.status, note=args.note, actor=args.operator or "cli", now=utc_now(),
+        photo=photo, operator_id=args.operator).status)
     print(f"{args.tracking_no} {status}")
+    return 0
+
+
+def cmd_request_show(args: argparse.Namespace) -> int:
+    from server.requests.cli_show import show_request
+
+    for line in _with_session(args, lambda s: show_request(s, args.tracking_no, utc_now(), args.media_dir)):
+        print(line)
+    return 0
+
+
+def cmd_request_callback(args: argparse.Namespace) -> int:
+    from server.request_admin import record_callback
+
+    _with_session(args, lambda s: record_callback(s, args.tracking_no, args.note, now=utc_now()))
+    print(f"{args.tracking_no} called back")
+    return 0
+
+
+def cmd_request_open311_key(args: argparse.Namespace) -> int:
+    from server.request_admin import create_open311_client
+
+    client_id, key = _with_session(args, lambda s: create_open311_client(s, args.name, now=utc_now()))
+    print(f"{client_id}\t{key}")
+    return 0
+
+
+def cmd_request_publish_catalog(args: argparse.Namespace) -> int:
+    from server.requests.catalog import seed_catalog
+
+    counts = _with_session(args, lambda s: seed_catalog(s, now=utc_now()))
+    print(" ".join(f"{k}={v}" for k, v in counts.items()))
     return 0
 
 
@@ -173,13 +216,9 @@ def cmd_kiosk_enroll_code(args: argparse.Namespace) -> int:
 
 
 def cmd_kiosk_list(args: argparse.Namespace) -> int:
-    from server.kiosk_admin import list_kiosks
+    from server.ops.cli import kiosk_rows  # with the latest heartbeat: version, queue, paper, devices, error
 
-    def rows(session) -> list[str]:  # noqa: ANN001
-        return [f"{k.id}\t{k.name}\t{k.community_id}\t{'revoked' if k.revoked_at else 'active'}\t"
-                f"{k.last_seen.isoformat(timespec='seconds') if k.last_seen else '-'}" for k in list_kiosks(session)]
-
-    for line in _with_session(args, rows):
+    for line in _with_session(args, kiosk_rows):
         print(line)
     return 0
 
@@ -262,22 +301,45 @@ def build_parser() -> argparse.ArgumentParser:
     command(key, "rotate", cmd_key_rotate, "new signing key; old ones verify until their not_after")
 
     _add_ledger_commands(sub, group)
+    from server.health.cli import add_commands as add_health_commands
+
+    add_health_commands(sub, open_session)
+    from server.canteen.cli import add_commands as add_canteen_commands
+
+    add_canteen_commands(sub, open_session)  # canteen ... and activity ... (issue #7)
 
     req = group("request", "service requests")
-    p = command(req, "list", cmd_request_list, "list requests")
+    p = command(req, "list", cmd_request_list, "list requests (last column: overdue accept/resolve/callback)")
     p.add_argument("--status")
+    p.add_argument("--overdue", action="store_true", help="only requests with an overdue SLA timer")
     p = command(req, "update", cmd_request_update, "move a request to a new status")
     p.add_argument("tracking_no")
     p.add_argument("--status", required=True)
     p.add_argument("--note", default="")
+    p.add_argument("--photo", metavar="FILE", help="the handler's result photo (JPEG/PNG)")
+    p.add_argument("--operator", metavar="STAFF_ID", help="staff member acting (default: cli)")
+    p = command(req, "show", cmd_request_show, "a request with its timeline, timers and media")
+    p.add_argument("tracking_no")
+    p.add_argument("--media-dir", metavar="DIR", help="write the request's photos and voice notes here")
+    p = command(req, "callback", cmd_request_callback, "record the call-back after closing")
+    p.add_argument("tracking_no")
+    p.add_argument("--note", default="")
+    p = command(req, "open311-key", cmd_request_open311_key, "issue an Open311 api_key; prints id and key")
+    p.add_argument("--name", required=True)
+    command(req, "publish-catalog", cmd_request_publish_catalog,
+            "fill/refresh the request categories and place map and send them to kiosks")
 
     ksk = group("kiosk", "kiosks")
     p = command(ksk, "enroll-code", cmd_kiosk_enroll_code, "create a one-time enrollment code")
     p.add_argument("--community", required=True)
     p.add_argument("--ttl-hours", type=float, default=24.0)
-    command(ksk, "list", cmd_kiosk_list, "list kiosks")
+    command(ksk, "list", cmd_kiosk_list, "list kiosks with their last heartbeat (version, queue, paper, devices, last error)")
     p = command(ksk, "revoke", cmd_kiosk_revoke, "revoke a kiosk")
     p.add_argument("kiosk_id")
+
+    from server.ops.cli import add_commands as add_ops_commands
+
+    add_ops_commands(sub, command, group, _with_session)  # staff set-pin|list, help list|done (issue #8)
 
     cfg = group("config", "kiosk configuration")
     p = command(cfg, "set", cmd_config_set, "set a setting (JSON value or text) for all kiosks or one")

@@ -149,9 +149,21 @@ def seed_demo(session: Session, *, seed: int = 1, now: datetime, today: date | N
         create_signing_key(session, now=now)
     set_setting(session, "canteen.age_discounts", d.AGE_DISCOUNTS, now=now)
     awards = _opening_balances(session, rng, residents)
+    from server.requests.catalog import seed_catalog
+
+    request_catalog = seed_catalog(session, now=now)  # issue #6: categories and place map
+    from server.canteen.demo import seed_canteen
+
+    canteen = seed_canteen(session, now=now)  # issue #7: counters, earning rules, check-ins, boards
+    from server.ops.staff import seed_demo_pins
+
+    staff_pins = seed_demo_pins(session, now=now)  # issue #8: demo staff/technician PIN 246810, sent to kiosks
     return {
         "communities": len(d.COMMUNITIES), "units": sum(len(u) for u in units.values()),
         "residents": len(residents), "families": len({r.family_id for r in residents}), "staff": staff,
         "menus": menus, "activities": activities, "opening_awards": awards,
+        **request_catalog,
+        **canteen,
+        **staff_pins,
         "resident_rows": session.scalar(select(func.count()).select_from(Resident)),
     }

@@ -16,6 +16,10 @@ from kiosk.storage.column_types import utc_now
 from kiosk.sync.models import BalanceCache, ResidentEntry, RevokedToken, ServerCache, SettingCache, TrustedKey
 from kiosk.sync.state import read_cursor, set_revoked, write_cursor
 from kiosk.sync.transport import ServerClient
+from kiosk.requests.sync_apply import apply_photo_change, apply_status_change  # issue #6
+from kiosk import events  # issue #8: settings and help calls announced after their page commits
+from kiosk.help_calls import apply_help_call_change  # issue #8
+from kiosk.staff.directory import apply_staff_change  # issue #8
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,7 @@ def pull_all(db: Database, client: ServerClient, limit: int = DEFAULT_PAGE, cloc
             db.write(lambda s: apply_page(s, cursor, page, as_of))
         except CursorMoved:
             continue
+        _announce(db, page)
         applied += len(page.changes)
         if not page.more or not page.changes:
             break
@@ -130,6 +135,17 @@ def _cached(session: Session, change: Change, as_of: datetime) -> None:
             updated_at=utc_now())
 
 
+def _canteen_booking(session: Session, change: Change, as_of: datetime) -> None:
+    from kiosk.canteen.feed import apply_booking_change  # the canteen imports the sync models
+
+    apply_booking_change(session, change, as_of)
+
+
+def _request_status(session: Session, change: Change, as_of: datetime) -> None:
+    _cached(session, change, as_of)  # the raw change, as before
+    apply_status_change(session, change, as_of)  # the request's timeline (kiosk.requests)
+
+
 def _kiosk_status(session: Session, change: Change, as_of: datetime) -> None:
     set_revoked(session, bool(change.data.get("revoked")))
 
@@ -142,9 +158,28 @@ _HANDLERS: dict[ChangeKind, Callable[[Session, Change, datetime], None]] = {
     ChangeKind.KIOSK_CONFIG: _kiosk_config,
     ChangeKind.RESIDENT: _resident,
     ChangeKind.MENU: _cached,
-    ChangeKind.REQUEST_STATUS: _cached,
+    ChangeKind.REQUEST_STATUS: _request_status,
+    ChangeKind.REQUEST_PHOTO: apply_photo_change,
+    ChangeKind.REQUEST_CATEGORY: _cached,
+    ChangeKind.REQUEST_PLACES: _cached,
     ChangeKind.KIOSK_STATUS: _kiosk_status,
+    ChangeKind.STAFF: apply_staff_change,
+    ChangeKind.HELP_CALL: apply_help_call_change,
+    ChangeKind.CANTEEN_BOOKING: _canteen_booking,  # canteen and points (issue #7)
+    ChangeKind.CANTEEN_SEATS: _cached,
+    ChangeKind.TICKET_KEY: _cached,
+    ChangeKind.ACTIVITY: _cached,
+    ChangeKind.LEADERBOARD: _cached,
 }
+
+
+def _announce(db: Database, page: ChangesResponse) -> None:
+    """After a page committed: tell listeners of pulled settings and help calls (relay thread)."""
+    kinds = {change.kind for change in page.changes}
+    if ChangeKind.KIOSK_CONFIG in kinds:
+        events.server_settings_did_change.emit(db)
+    if ChangeKind.HELP_CALL in kinds:
+        events.help_calls_did_change.emit(db)
 
 
 def _aware(value: Any) -> datetime | None:

@@ -15,3 +15,7 @@ __all__ = [
     "IssuedToken", "Kiosk", "KioskSetting", "Menu", "RequestStatus", "Resident", "RevokedToken",
     "ServiceRequest", "ServiceRequestEvent", "SigningKey", "Staff", "SubDistrict", "Unit",
 ]
+
+import server.canteen.models  # noqa: E402,F401  (canteen and points tables, revision 0005_canteen)
+import server.health.models  # noqa: E402,F401  (health tables, revision 0003_health)
+import server.ops.models  # noqa: E402,F401  (staff PINs, heartbeats, help calls, revision 0006_ops)

@@ -6,6 +6,10 @@ from alembic import context
 
 from kiosk.storage.models import Base
 import kiosk.sync.models, kiosk.points.models  # noqa: E402,F401  (register their tables on Base)
+import kiosk.health.models  # noqa: E402,F401
+import kiosk.staff.models  # noqa: E402,F401  (operations: staff directory, PIN lockouts, help calls)
+import kiosk.requests.models  # noqa: E402,F401
+import kiosk.canteen.models  # noqa: E402,F401  (canteen bookings, holds, servings; points check-ins)
 
 config = context.config
 target_metadata = Base.metadata
