@@ -10,6 +10,7 @@ import asyncio
 import multiprocessing
 import os
 import random
+import select as io_select
 import signal
 import sqlite3
 import time
@@ -180,11 +181,16 @@ def test_sigkill_during_writes_loses_no_acknowledged_action_and_all_are_delivere
         child = ctx.Process(target=_writer_child, args=(str(path), write_fd, str(kill)), daemon=True)
         child.start()
         os.close(write_fd)
+        # Kill only once the child is inside its write loop (its first acknowledgement arrived):
+        # a fixed delay lands before the loop on a loaded machine and proves nothing.
+        first = b""
+        if io_select.select([read_fd], [], [], 30)[0]:
+            first = os.read(read_fd, 4096)
         time.sleep(rng.uniform(0.005, 0.08))
         os.kill(child.pid, signal.SIGKILL)
         child.join(5)
         with os.fdopen(read_fd, "rb") as pipe:
-            acked = [line.decode() for line in pipe.read().splitlines()]
+            acked = [line.decode() for line in (first + pipe.read()).splitlines()]
         acknowledged += [k for k in acked if len(k) == 36]
         with sqlite3.connect(path) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok", f"corrupt after kill {kill}"
@@ -211,4 +217,4 @@ def test_sigkill_during_writes_loses_no_acknowledged_action_and_all_are_delivere
     assert set(acknowledged) <= set(all_keys)
     print(f"\n[fault] sigkill kills={KILLS} acknowledged={len(acknowledged)} stored={len(all_keys)} "
           f"delivered_once={len(all_keys)} kill_loop_s={kill_s:.1f}")
-    assert len(acknowledged) > KILLS  # the kills really landed in the middle of a write loop
+    assert len(acknowledged) >= KILLS  # every kill landed inside a write loop (after its first acknowledgement)
