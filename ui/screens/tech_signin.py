@@ -1,0 +1,289 @@
+"""Technician sign-in: a 6-digit PIN on a big key pad, or the technician's QR card."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QVBoxLayout
+
+from kiosk.i18n import N_, _, sentences, tr
+from ui.screens import register_screen
+from ui.tech_mode import tech_mode
+from ui.tech_parts import Relay, TechScreen, device_words, set_texts
+
+log = logging.getLogger(__name__)
+
+PIN_DIGITS = 6
+MAX_PIN_DIGITS = 12
+KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "delete")
+SAMPLE_WAIT_S = 90
+FALLBACK_WRONG = N_("The PIN or card was not accepted.")
+
+
+def wait_words(seconds: int) -> str:
+    minutes, secs = divmod(max(0, seconds), 60)
+    if minutes:
+        return tr("{minutes} min {seconds} s", minutes=minutes, seconds=secs)
+    return tr("{seconds} s", seconds=secs)
+
+
+@register_screen
+class TechSigninScreen(TechScreen):
+    """States: default (entering), checking, wrong, locked (with the wait), not_ready.
+
+    The PIN goes to ``kiosk.staff.auth.sign_in_pin`` and a scanned card to ``sign_in_qr``, on a
+    worker; success signs the technician in (``TechMode``) and shows tech_home.
+    """
+
+    name = "tech_signin"
+
+    def build(self) -> None:
+        self.pin = ""
+        self.error_key = ""
+        self.error_params: dict[str, object] = {}
+        self.locked_until_s = 0.0  # time.monotonic() when the lock ends
+        self._busy = False
+        self._unsubscribe: Callable[[], None] | None = None
+        self.relay = Relay(self)  # scans arrive on the scanner's thread
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        layout = self.tech_column()
+        self.heading = self.label("techSigninHeading", "title")
+        layout.addWidget(self.heading)
+        row = self.row()
+        row.setSpacing(self.gap * 3)
+        texts = QVBoxLayout()
+        texts.setSpacing(self.gap)
+        self.explain = self.label("techSigninExplain", "body")
+        self.dots = self.label("techSigninDots", "heading", wrap=False)
+        self.status = self.label("techSigninStatus", "body")
+        texts.addWidget(self.explain)
+        texts.addWidget(self.dots)
+        texts.addWidget(self.status)
+        texts.addStretch(1)
+        actions = self.row()
+        self.sign_in_button = self.action("techSigninSubmit")
+        self.back_button = self.action("techSigninBack", secondary=True)
+        actions.addWidget(self.sign_in_button)
+        actions.addWidget(self.back_button)
+        actions.addStretch(1)
+        texts.addLayout(actions)
+        row.addLayout(texts, 1)
+        pad = self.grid()
+        self.keys = {}
+        for index, key in enumerate(KEYS):
+            btn = self.button(f"techSigninKey_{key}", "techSecondary" if not key.isdigit() else "tech")
+            btn.setFixedSize(self.ctx.tokens.px(150), self.ctx.tokens.px(110))
+            self.keys[key] = btn
+            pad.addWidget(btn, index // 3, index % 3)
+        row.addLayout(pad)
+        layout.addLayout(row, 1)
+
+    def retranslate(self) -> None:
+        self.heading.setText(_("Technician sign-in"))
+        self.explain.setText(_("Enter your technician PIN, or show your technician QR card to the scanner."))
+        self.dots.setText(self._dots())
+        self.dots.setAccessibleName(tr("{count} digits entered", count=len(self.pin)))
+        self.status.setText(self._status_text())
+        self.status.setVisible(bool(self._status_text()))
+        set_texts(self.sign_in_button, _("Sign in"))
+        set_texts(self.back_button, _("Back to home"))
+        for key, btn in self.keys.items():
+            if key == "clear":
+                set_texts(btn, _("Clear"), _("Clear the PIN"))
+            elif key == "delete":
+                set_texts(btn, "⌫", _("Delete the last digit"))
+            else:
+                set_texts(btn, key, tr("Digit {digit}", digit=key))
+        locked = self.state in ("locked", "checking")
+        for btn in self.keys.values():
+            btn.setEnabled(not locked)
+        self.sign_in_button.setEnabled(not locked and len(self.pin) >= PIN_DIGITS)
+
+    def _dots(self) -> str:
+        shown = max(PIN_DIGITS, len(self.pin))
+        return " ".join("●" if i < len(self.pin) else "○" for i in range(shown))
+
+    def _status_text(self) -> str:
+        if self.state == "checking":
+            return _("Checking…")
+        if self.state == "wrong":
+            return device_words(self.error_key, self.error_params) if self.error_key else _(FALLBACK_WRONG)
+        if self.state == "locked":
+            return tr("Too many wrong attempts. Sign-in is locked. Please wait {wait}.",
+                      wait=wait_words(self.wait_s()))
+        if self.state == "not_ready":
+            return _("The kiosk is still starting. Please try again in a moment.")
+        return ""
+
+    def connect_signals(self) -> None:
+        for key, btn in self.keys.items():
+            btn.clicked.connect(lambda _checked=False, k=key: self.press(k))
+        self.sign_in_button.clicked.connect(self.submit_pin)
+        self.back_button.clicked.connect(lambda: self.ctx.navigate("home"))
+        self._tick.timeout.connect(self._count_down)
+
+    def prompt(self) -> str:
+        if self.state in ("wrong", "locked", "not_ready", "checking"):
+            return self._status_text()
+        return sentences(_("Technician sign-in."), _("Enter your PIN or show your technician card."))
+
+    def title(self) -> str:
+        return _("Technician sign-in")
+
+    def states(self) -> list[str]:
+        return ["default", "entering", "checking", "wrong", "locked", "not_ready"]
+
+    def set_state(self, state: str) -> None:
+        """Sample states for screenshots and the audit."""
+        self.drop_pending()  # live results must not replace the sample
+        self.pin = "123" if state in ("entering", "checking") else ""
+        self.error_key = ""
+        if state == "locked":
+            self.locked_until_s = time.monotonic() + SAMPLE_WAIT_S
+        self.show_state("default" if state == "entering" else state)
+
+    # navigation ------------------------------------------------------------------------------
+    def enter(self, **params: object) -> None:
+        self.pin = ""
+        self.error_key = ""
+        self._busy = False
+        self.show_state("locked" if self.wait_s() > 0 else "default")
+        self._listen()
+        self._check_lock()
+
+    def leave(self) -> None:
+        super().leave()
+        self._busy = False
+        self.pin = ""
+        self._stop_listening()
+        self._tick.stop()
+
+    def hideEvent(self, event: Any) -> None:  # noqa: N802 - the window closing stops the countdown
+        self._tick.stop()
+        super().hideEvent(event)
+
+    # the key pad -------------------------------------------------------------------------------
+    def press(self, key: str) -> None:
+        if self.state in ("locked", "checking"):
+            return
+        if key == "clear":
+            self.pin = ""
+        elif key == "delete":
+            self.pin = self.pin[:-1]
+        elif len(self.pin) < MAX_PIN_DIGITS:
+            self.pin += key
+        if self.state != "default":
+            self.show_state("default")
+        else:
+            self.retranslate()
+
+    def wait_s(self) -> int:
+        return max(0, round(self.locked_until_s - time.monotonic()))
+
+    # signing in --------------------------------------------------------------------------------
+    def submit_pin(self) -> None:
+        if len(self.pin) < PIN_DIGITS or self._busy or self.wait_s() > 0:
+            return
+        pin, self.pin = self.pin, ""
+        database, config = getattr(self.runtime, "database", None), self.ctx.config
+
+        def check(db: Any) -> Any:
+            from kiosk.staff.auth import sign_in_pin
+
+            return sign_in_pin(db, config, "technician", pin)
+
+        self._start(database, check)
+
+    def submit_qr(self, payload: str) -> None:
+        """A scanned technician card (scanner or test)."""
+        if self._busy or self.wait_s() > 0:
+            return
+        database = getattr(self.runtime, "database", None)
+
+        def check(db: Any) -> Any:
+            from kiosk.staff.auth import sign_in_qr
+
+            return sign_in_qr(db, payload, "technician")
+
+        self._start(database, check)
+
+    def _start(self, database: Any, check: Callable[[Any], Any]) -> None:
+        if database is None:
+            self.show_state("not_ready", speak=True)
+            return
+        self._busy = True
+        self.show_state("checking")
+        self.run(lambda: check(database), self._signed_in, self._refused)
+
+    def _signed_in(self, operator: Any) -> None:
+        self._busy = False
+        mode = tech_mode(self)
+        if mode is None:
+            return
+        mode.sign_in(operator)
+        self.ctx.navigate("tech_home")
+
+    def _refused(self, exc: BaseException) -> None:
+        self._busy = False
+        key = getattr(exc, "key", "")
+        if not key:
+            log.error("technician sign-in failed: %s", type(exc).__name__)
+            self.show_state("not_ready", speak=True)
+            return
+        wait_s = int(getattr(exc, "wait_s", 0) or 0)
+        if wait_s > 0:
+            self.locked_until_s = time.monotonic() + wait_s
+            self.show_state("locked", speak=True)
+            self._tick.start()
+            return
+        self.error_key, self.error_params = key, dict(getattr(exc, "params", {}) or {})
+        self.show_state("wrong", speak=True)
+
+    def _check_lock(self) -> None:
+        """Ask the database how long a lock from earlier (even before a restart) still lasts."""
+        database = getattr(self.runtime, "database", None)
+        if database is None:
+            return
+
+        def locked_for() -> int:
+            from kiosk.staff.lockout import PinGate
+
+            return PinGate(database, "technician").locked_for_s()
+
+        self.run(locked_for, self._lock_known, lambda exc: log.error("lock check failed: %s", type(exc).__name__))
+
+    def _lock_known(self, seconds: int) -> None:
+        if seconds > 0:
+            self.locked_until_s = time.monotonic() + seconds
+            if self.state != "locked":
+                self.show_state("locked", speak=True)
+            self._tick.start()
+        elif self.state == "locked":
+            self.locked_until_s = 0.0
+            self.show_state("default")
+
+    def _count_down(self) -> None:
+        if self.wait_s() <= 0:
+            self._tick.stop()
+            self.show_state("default", speak=True)
+        else:
+            self.status.setText(self._status_text())
+
+    # the scanner ---------------------------------------------------------------------------------
+    def _listen(self) -> None:
+        hub = getattr(self.runtime, "devices", None)
+        scanner = hub.get("scanner") if hub is not None else None
+        if scanner is None or self._unsubscribe is not None:
+            return
+        self._unsubscribe = scanner.subscribe(lambda result: self.relay.post(self.submit_qr, result.payload))
+        if not scanner.running:
+            scanner.open()
+
+    def _stop_listening(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
