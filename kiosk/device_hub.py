@@ -106,6 +106,23 @@ class DeviceHub:
             except Exception:  # noqa: BLE001 - one bad listener must not break a driver thread
                 log.exception("device state listener failed")
 
+    def reconfigure(self, config: KioskConfig) -> None:
+        """Use ``config``'s device roles from now on, keeping every subscriber (BLOCKING: a worker).
+
+        The current drivers are closed; the new ones are created on first use as usual, and
+        subscribers hear each configured role's new state so screens re-render at once.
+        """
+        with self._lock:
+            drivers, self._drivers = dict(self._drivers), {}
+            unsubscribe, self._unsubscribe = self._unsubscribe, []
+            self._failed.clear()
+            self._config = config
+        for fn in unsubscribe:
+            fn()
+        self._close_all(drivers)
+        for role in self.configured_roles():
+            self._notify(role, self.state(role))
+
     def close(self) -> None:
         """Close every created driver (blocking up to a few seconds each); idempotent."""
         with self._lock:
@@ -114,6 +131,10 @@ class DeviceHub:
             unsubscribe, self._unsubscribe = self._unsubscribe, []
         for fn in unsubscribe:
             fn()
+        self._close_all(drivers)
+
+    @staticmethod
+    def _close_all(drivers: dict[str, Any]) -> None:
         for role, driver in drivers.items():
             try:
                 driver.close()

@@ -114,20 +114,18 @@ def file_config(runtime: Any, path: Path) -> KioskConfig:
 
 def save_device(runtime: Any, role: str, driver: str, options: dict[str, Any]) -> tuple[KioskConfig, Path]:
     """Write the role's driver and options to the config file atomically, then make it live:
-    the running kiosk gets a new DeviceHub on the new configuration (the old one is closed).
+    the running kiosk's DeviceHub switches to the new configuration (its subscribers stay).
     BLOCKING: call on a worker. Raises ConfigError (the key at fault) and leaves everything as it was."""
     from kiosk import config_writer
-    from kiosk.device_hub import DeviceHub
 
     path = Path(config_writer.config_path())
     written = config_writer.set_device(file_config(runtime, path), role, driver, options)
     live = config_writer.set_device(runtime.config, role, driver, options)
     config_writer.validate_and_write(path, written)
     log.info("technician set %s to driver %s", role, driver)
-    old = runtime.devices
-    runtime.devices = DeviceHub(live)
-    if old is not None:
-        old.close()
+    runtime.config.devices = live.devices  # the same config object the screens hold
+    if runtime.devices is not None:
+        runtime.devices.reconfigure(runtime.config)
     return live, path
 
 

@@ -47,3 +47,18 @@ def test_state_changes_reach_subscribers_and_close_releases_the_drivers():
     assert ("bp", DeviceState.BUSY) in seen
     hub.close()
     assert hub.get("bp") is None  # closed hubs hand out nothing
+
+
+def test_reconfigure_swaps_drivers_but_keeps_subscribers_and_tells_them():
+    hub = DeviceHub(config_with_devices({"printer": {"driver": "sim", "paper_mm": 58}}))
+    seen: list[tuple[str, DeviceState]] = []
+    hub.subscribe(lambda role, report: seen.append((role, report.state)))
+    old = hub.get("printer")
+    hub.reconfigure(config_with_devices({"printer": {"driver": "sim", "paper_mm": 80}, "bp": {"driver": "sim"}}))
+    new = hub.get("printer")
+    assert new is not old and new.renderer.paper.columns == 48  # 80 mm paper
+    assert {role for role, _ in seen} >= {"printer", "bp"}
+    seen.clear()
+    hub.get("bp").measure_async(NullPromptHandler(), CancelToken(), timeout_s=0.001).exception(timeout=10)
+    assert any(role == "bp" for role, _ in seen)  # the new driver's changes still reach the old subscriber
+    hub.close()
