@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
@@ -12,6 +14,7 @@ from ui.theme import GAP_PX, Tokens
 
 VOLUME_LEVELS = (0.5, 0.8, 1.0)
 TECHNICIAN_HOLD_MS = 3000
+STAFF_DOUBLE_TAP_S = 0.8
 
 
 class TopBar(QWidget):
@@ -22,6 +25,7 @@ class TopBar(QWidget):
     volume_chosen = Signal(float)
     language_toggled = Signal()
     technician_requested = Signal()
+    staff_requested = Signal()  # two quick taps on the clock: the help desk's staff sign-in (issue #8)
 
     def __init__(self, tokens: Tokens) -> None:
         super().__init__()
@@ -159,6 +163,23 @@ class TopBar(QWidget):
         self.clock.pressed.connect(self._hold_timer.start)
         self.clock.released.connect(self._hold_timer.stop)
         self._hold_timer.timeout.connect(self.technician_requested)
+        self._held = False
+        self._last_tap_s = -STAFF_DOUBLE_TAP_S
+        self.clock.pressed.connect(lambda: setattr(self, "_held", False))
+        self._hold_timer.timeout.connect(lambda: setattr(self, "_held", True))
+        self.clock.clicked.connect(self._clock_tapped)
+
+    def _clock_tapped(self) -> None:
+        # The release after a technician hold is a click too: only short taps count, and two of
+        # them close together (a resident's stray tap on the clock changes nothing).
+        if self._held:
+            return
+        now = time.monotonic()
+        if now - self._last_tap_s <= STAFF_DOUBLE_TAP_S:
+            self._last_tap_s = -STAFF_DOUBLE_TAP_S
+            self.staff_requested.emit()
+        else:
+            self._last_tap_s = now
 
     def _next_volume(self) -> None:
         index = VOLUME_LEVELS.index(self._volume) if self._volume in VOLUME_LEVELS else 1
