@@ -6,7 +6,7 @@ import signal
 import sys
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, Qt, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -49,6 +49,9 @@ class QtTranslations:
 
 
 def application(argv: list[str] | None = None) -> QApplication:
+    from ui.widgets.virtual_keyboard import enable_input_method
+
+    enable_input_method()  # before the QApplication exists: the on-screen keyboard for free text
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("community-kiosk")
     families = set(QFontDatabase.families())
@@ -112,8 +115,7 @@ def run(
     window = build_window(runtime)
     window.ctx.request_exit = app.quit
     if fullscreen:
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        window.showFullScreen()
+        window.lock_down()  # frameless, full screen, on top: only a technician can exit
     else:
         window.show()
     window.navigate("home")
@@ -122,8 +124,12 @@ def run(
     QTimer.singleShot(0, runtime.open_database_async)
     QTimer.singleShot(0, preload_catalogs_async)  # the other language, parsed off the Qt thread
 
+    def stop(*_: object) -> None:  # the service manager stops the kiosk: let the locked window close
+        window.tech.allow_exit(0)
+        app.quit()
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: app.quit())
+        signal.signal(sig, stop)
     # Python runs signal handlers only when it gets control; a short idle timer gives it that.
     wake = QTimer()
     wake.start(200)
@@ -142,4 +148,4 @@ def run(
     wake.stop()
     window.shutdown()
     qt_strings.close()
-    return 0
+    return window.tech.exit_code  # RESTART_EXIT_CODE when a technician chose restart

@@ -28,6 +28,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     config = _load_config(args.config)
+    from kiosk.config_writer import note_loaded
+
+    note_loaded(args.config)  # technician mode writes its changes back to this file
     return _run(config, fullscreen=config.ui.fullscreen and not args.windowed)
 
 
@@ -73,6 +76,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(finding)
     print(f"audit: {len(findings)} finding(s) in {len(languages)} language(s) x {len(scales)} scale(s)")
     return 1 if findings else 0
+
+
+def cmd_technician(args: argparse.Namespace) -> int:
+    from kiosk.staff.technician import run_cli
+
+    return run_cli(args)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -177,6 +186,12 @@ def parser() -> argparse.ArgumentParser:
     doctor = sub.add_parser("doctor", help="report each subsystem; exit 1 if a required one is broken")
     doctor.add_argument("--config")
     doctor.set_defaults(func=cmd_doctor)
+
+    tech = sub.add_parser("technician", help="technician: set the technician PIN")
+    tech.add_argument("action", choices=("set-pin",))
+    tech.add_argument("--config", help="TOML configuration file (default: KIOSK_CONFIG or the user config folder)")
+    tech.add_argument("--pin-stdin", action="store_true", help="read the PIN from the first line of stdin")
+    tech.set_defaults(func=cmd_technician)
     return p
 
 

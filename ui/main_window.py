@@ -9,7 +9,10 @@ from kiosk.i18n import current_language, set_language, tr
 from kiosk.session import SessionEvent, Tick
 from ui.bridge import CoreBridge
 from ui.context import UiContext
+from ui.lockdown import Lockdown
 from ui.screen_manager import ScreenManager
+from ui.staff_mode import guarded_staff_screen
+from ui.tech_mode import TechMode, guarded_screen
 from ui.theme import stylesheet
 from ui.widgets.idle_overlay import IdleOverlay
 from ui.widgets.top_bar import TopBar
@@ -43,6 +46,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         self.top_bar = TopBar(self.ctx.tokens)
         self.top_bar.set_volume(self.ctx.voice.volume)
+        self.top_bar.set_font_scale(self.ctx.font_scale)  # the configured default shows as chosen
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenStack")
         layout.addWidget(self.top_bar)
@@ -50,6 +54,8 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.overlay = IdleOverlay(self)
         self.screens = ScreenManager(self.ctx, self.stack)
+        self.tech = TechMode(self)  # technician sign-in; the only way out of a locked-down window
+        self.lockdown = Lockdown(self, self.tech)
         self.bridge = CoreBridge()
         self.session_timer = QTimer(self)
         self.session_timer.setInterval(SESSION_POLL_MS)
@@ -62,7 +68,8 @@ class MainWindow(QMainWindow):
         bar.font_scale_chosen.connect(self.set_font_scale)
         bar.volume_chosen.connect(self.set_volume)
         bar.language_toggled.connect(self.toggle_language)
-        bar.technician_requested.connect(lambda: self.navigate("service_menu"))
+        bar.technician_requested.connect(lambda: self.navigate("tech_home"))  # sign-in first
+        bar.staff_requested.connect(lambda: self.navigate("staff_home"))  # help desk: staff sign-in first
         self.overlay.continue_clicked.connect(self._resume)
         self.screens.screen_changed.connect(self._on_screen_changed)
         self.bridge.sync_status_changed.connect(bar.set_sync_status)
@@ -72,9 +79,14 @@ class MainWindow(QMainWindow):
 
     # navigation ------------------------------------------------------------------------------
     def navigate(self, name: str, **params: object) -> None:
-        self.screens.show(name, **params)
+        name = guarded_staff_screen(name, self.ctx.session)  # staff screens need a staff sign-in (#8)
+        self.screens.show(guarded_screen(name, self.tech.signed_in), **params)
 
     def go_back(self) -> None:
+        history = self.screens.history
+        if history and (guarded_screen(history[-1], self.tech.signed_in) != history[-1]
+                        or guarded_staff_screen(history[-1], self.ctx.session) != history[-1]):
+            history.clear()  # never back into technician mode without signing in
         if self.screens.back() is None:
             self.navigate("home")
 
@@ -180,6 +192,12 @@ class MainWindow(QMainWindow):
         self.top_bar.stop_timers()
         self.bridge.close()
         self.ctx.voice.stop()
+        self.tech.close()
+        self.lockdown.release()  # shutting down: the window may close now
+
+    def lock_down(self) -> None:
+        """Frameless full screen on top; close and escape keys refused until a technician exits."""
+        self.lockdown.engage()
 
     def closeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
         self.shutdown()

@@ -24,6 +24,8 @@ class ServiceMenuScreen(Screen):
         layout.addWidget(self.body)
         layout.addWidget(self.exit_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.counter_button = self.button("serviceMenuCanteenCounter", "secondary")  # staff mode until #8
+        layout.addWidget(self.counter_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addStretch(1)
 
     def retranslate(self) -> None:
@@ -33,10 +35,13 @@ class ServiceMenuScreen(Screen):
         self.exit_button.setAccessibleName(_("Exit the kiosk"))
         self.back_button.setText(_("Back to home"))
         self.back_button.setAccessibleName(_("Back to home"))
+        self.counter_button.setText(_("Canteen counter"))
+        self.counter_button.setAccessibleName(_("Canteen counter"))
 
     def connect_signals(self) -> None:
         self.exit_button.clicked.connect(self.ctx.request_exit)
         self.back_button.clicked.connect(lambda: self.ctx.navigate("home"))
+        self.counter_button.clicked.connect(lambda: self.ctx.navigate("canteen_counter"))
 
     def prompt(self) -> str:
         return _("Technician menu. Residents, please touch Back to home.")
