@@ -65,7 +65,8 @@ def consent_state(session: Session, resident_id: str) -> bool | None:
 
 
 def record_consent(session: Session, resident_id: str, granted: bool, *,
-                   retention_days: int = DEFAULT_RETENTION_DAYS, now: datetime | None = None) -> None:
+                   retention_days: int = DEFAULT_RETENTION_DAYS, now: datetime | None = None,
+                   operator_id: str | None = None) -> None:
     """Store the decision and queue a ``health.consent`` record (one transaction).
 
     Withdrawing a consent (False after True) deletes the resident's measurements on this kiosk;
@@ -75,7 +76,8 @@ def record_consent(session: Session, resident_id: str, granted: bool, *,
     previous = consent_state(session, resident_id)
     message = HealthConsent(resident_id=resident_id, granted=granted, decided_at=now,
                             retention_days=retention_days, version=CONSENT_VERSION)
-    key = outbox.enqueue(session, RecordKind.HEALTH_CONSENT.value, message.model_dump(mode="json"))
+    key = outbox.enqueue(session, RecordKind.HEALTH_CONSENT.value, message.model_dump(mode="json"),
+                         operator_id=operator_id)
     row = session.get(HealthConsentRow, resident_id)
     if row is None:
         session.add(HealthConsentRow(resident_id=resident_id, granted=granted, decided_at=now, outbox_key=str(key)))
@@ -89,7 +91,7 @@ def record_consent(session: Session, resident_id: str, granted: bool, *,
 
 
 def save_check(session: Session, resident_id: str | None, measurements: list[Measurement],
-               thresholds: HealthThresholds) -> SavedCheck:
+               thresholds: HealthThresholds, *, operator_id: str | None = None) -> SavedCheck:
     """Keep a consenting resident's check: a row per measurement and ONE ``health.observations``
     outbox record with the FHIR Observations. A guest (None) or a resident without consent:
     nothing is stored and ``SavedCheck(None, alert, stored=False)`` comes back.
@@ -106,7 +108,8 @@ def save_check(session: Session, resident_id: str | None, measurements: list[Mea
                                   first_index=len(resources) + 1)
     message = HealthObservations(check_id=check_id, resident_id=resident_id,
                                  measured_at=min(m.measured_at for m in measurements), observations=resources)
-    key = str(outbox.enqueue(session, RecordKind.HEALTH_OBSERVATIONS.value, message.model_dump(mode="json")))
+    key = str(outbox.enqueue(session, RecordKind.HEALTH_OBSERVATIONS.value, message.model_dump(mode="json"),
+                             operator_id=operator_id))  # the staff member who helped, if any
     for m in measurements:
         session.add(HealthMeasurementRow(
             check_id=check_id, resident_id=resident_id, kind=m.kind, values=dict(m.values),
@@ -173,10 +176,11 @@ def purge(session: Session, now: datetime, retention_days: int) -> int:
 
 
 def submit_check(db, resident_id: str | None, measurements: list[Measurement], thresholds: HealthThresholds,
-                 wake: Callable[[], None] | None = None) -> concurrent.futures.Future[SavedCheck]:  # noqa: ANN001
+                 wake: Callable[[], None] | None = None, *,
+                 operator_id: str | None = None) -> concurrent.futures.Future[SavedCheck]:  # noqa: ANN001
     """``save_check`` on ``db``'s writer thread (safe from the Qt thread); ``wake`` (e.g.
     ``runtime.sync.relay.wake``) runs after a check was committed, so it syncs at once."""
-    future = db.write_async(lambda s: save_check(s, resident_id, measurements, thresholds))
+    future = db.write_async(lambda s: save_check(s, resident_id, measurements, thresholds, operator_id=operator_id))
     if wake is not None:
         future.add_done_callback(lambda f: wake() if not f.cancelled() and f.exception() is None
                                  and f.result().stored else None)
@@ -184,9 +188,11 @@ def submit_check(db, resident_id: str | None, measurements: list[Measurement], t
 
 
 def submit_consent(db, resident_id: str, granted: bool, *, retention_days: int = DEFAULT_RETENTION_DAYS,  # noqa: ANN001
-                   wake: Callable[[], None] | None = None) -> concurrent.futures.Future[None]:
+                   wake: Callable[[], None] | None = None,
+                   operator_id: str | None = None) -> concurrent.futures.Future[None]:
     """``record_consent`` on ``db``'s writer thread; ``wake`` runs after the commit."""
-    future = db.write_async(lambda s: record_consent(s, resident_id, granted, retention_days=retention_days))
+    future = db.write_async(lambda s: record_consent(s, resident_id, granted, retention_days=retention_days,
+                                                     operator_id=operator_id))
     if wake is not None:
         future.add_done_callback(lambda f: wake() if not f.cancelled() and f.exception() is None else None)
     return future

@@ -194,3 +194,15 @@ def test_submit_check_wakes_the_relay_only_after_a_stored_check(health_db, thres
     assert saved.stored and woken == ["resident", "consent"]
     with health_db.session() as s:
         assert store.consent_state(s, "R-000003") is True
+
+
+def test_a_staff_member_helping_is_recorded_as_operator_on_the_consent_and_the_check(health_db, thresholds):
+    health_db.write(lambda s: store.record_consent(s, RID, True, retention_days=30, operator_id="S-0001"))
+    saved = health_db.write(lambda s: store.save_check(s, RID, [bp()], thresholds, operator_id="S-0001"))
+    assert saved.stored
+    store.submit_check(health_db, RID, [spo2()], thresholds).result(timeout=10)  # alone: no operator
+    with health_db.session() as s:
+        rows = s.scalars(select(OutboxRow).order_by(OutboxRow.seq)).all()
+    assert [(r.kind, r.operator_id) for r in rows] == [
+        (RecordKind.HEALTH_CONSENT.value, "S-0001"), (RecordKind.HEALTH_OBSERVATIONS.value, "S-0001"),
+        (RecordKind.HEALTH_OBSERVATIONS.value, None)]
