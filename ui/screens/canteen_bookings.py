@@ -196,13 +196,15 @@ class CanteenBookingsScreen(ServiceScreen):
 
     def cancel_chosen(self) -> None:
         ticket, runtime, resident = self.chosen, self.ctx.runtime, self.resident
+        operator_id = self.ctx.session.operator_id  # staff cancelling or refunding for the resident
         if ticket is None or not self.live or runtime is None or self.state == "cancelling":
             return
 
         def cancel() -> int:
             from kiosk.canteen import booking
 
-            return booking.cancel(runtime, ticket.booking_id, reason="resident", resident=resident)
+            return booking.cancel(runtime, ticket.booking_id, reason="staff" if operator_id else "resident",
+                                  resident=resident, operator_id=operator_id)
 
         self.show_state("cancelling")
         self.run(cancel, self._cancelled, self._refused)

@@ -144,6 +144,7 @@ class CanteenConfirmScreen(ServiceScreen):
             return
         runtime, payer = self.ctx.runtime, self.resident
         menu, beneficiary, payment = self.menu, self.beneficiary, self.payment
+        operator_id = self.ctx.session.operator_id  # the help-desk staff member booking for them, if any
         if runtime is None or runtime.database is None or payer is None:
             self.refusal = _("The kiosk is still getting ready. Please try again in a moment.")
             self.show_state("refused")
@@ -152,7 +153,8 @@ class CanteenConfirmScreen(ServiceScreen):
         def book() -> Any:
             from kiosk.canteen import booking
 
-            return booking.book(runtime, menu=menu, payer=payer, beneficiary=beneficiary, payment=payment)
+            return booking.book(runtime, menu=menu, payer=payer, beneficiary=beneficiary, payment=payment,
+                                operator_id=operator_id)
 
         self.show_state("booking")
         self.run(book, self._booked, self._refused)

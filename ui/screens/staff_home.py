@@ -26,6 +26,7 @@ ENTRIES = (
     ("staff_calls", N_("Help calls"), N_("Residents waiting for staff"), False),
     ("staff_sync", N_("Sync status"), N_("Waiting and refused items"), False),
     ("staff_reprint", N_("Reprint"), N_("Slips printed here"), False),
+    ("canteen_counter", N_("Canteen counter"), N_("Scan meal tickets"), False),
 )
 
 
@@ -133,7 +134,7 @@ class StaffHomeScreen(StaffScreen):
     # actions -----------------------------------------------------------------------------------
     def open(self, screen: str) -> None:
         """A staff screen, or a resident service acting for the chosen resident (identified=True)."""
-        if screen.startswith("staff_"):
+        if screen.startswith("staff_") or screen == "canteen_counter":
             self.ctx.navigate(screen)
         elif self.resident() is not None:
             self.ctx.navigate(screen, identified=True)
