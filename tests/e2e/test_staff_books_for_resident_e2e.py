@@ -42,6 +42,9 @@ def test_staff_book_a_meal_on_a_residents_behalf_and_the_server_records_the_oper
         click(qtbot, w, "canteenConfirmBook")
         ticket = _wait(qtbot, w, "canteen_ticket").ticket
         assert balance_of(world.db_url, ELDER) == 1000 - ticket.paid_points
+        from kiosk.staff.reprints import journal
+
+        qtbot.waitUntil(lambda: bool(journal(world.runtime).recent("canteen")), timeout=10_000)  # reprintable
 
         from server.canteen.models import Booking
         from server.ledger.models import LedgerTx

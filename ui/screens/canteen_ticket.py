@@ -156,12 +156,16 @@ class CanteenTicketScreen(ServiceScreen):
         if printer is None:
             self.show_state("no_printer")
             return
-        ticket = self.ticket
+        ticket, runtime = self.ticket, self.ctx.runtime
 
         def job() -> Any:
             from kiosk.canteen.booking import ticket_document
+            from kiosk.staff.reprints import remember
 
-            return printer.print(ticket_document(ticket, printer.renderer.paper.width_mm))
+            document = ticket_document(ticket, printer.renderer.paper.width_mm)
+            result = printer.print(document)
+            remember(runtime, document, "canteen", f"{ticket.day.isoformat()} {ticket.meal}")  # help-desk reprint
+            return result
 
         self.set_state("printing")
         self.run(job, self._printed, self._print_failed)
