@@ -9,13 +9,15 @@ from kiosk import events
 
 class CoreBridge(QObject):
     sync_status_changed = Signal(bool, int, str)  # online, pending, refusal key or ""
+    settings_changed = Signal(object)  # tuple of dotted keys the server changed (kiosk.live_config)
 
     def __init__(self) -> None:
         super().__init__()
         self._unsubscribe = [
             events.sync_status_did_change.subscribe(
                 lambda s: self.sync_status_changed.emit(s.online, s.pending, s.refused or "")
-            )
+            ),
+            events.settings_did_change.subscribe(lambda keys: self.settings_changed.emit(tuple(keys))),
         ]
 
     def close(self) -> None:

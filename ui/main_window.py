@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.overlay.continue_clicked.connect(self._resume)
         self.screens.screen_changed.connect(self._on_screen_changed)
         self.bridge.sync_status_changed.connect(bar.set_sync_status)
+        self.bridge.settings_changed.connect(self.apply_server_settings)
         self.session_timer.timeout.connect(self._poll_session)
         self.session_timer.start()
         QApplication.instance().installEventFilter(self)
@@ -179,6 +180,22 @@ class MainWindow(QMainWindow):
             set_language(defaults.language)
             self.retranslate()
         self.navigate("home")
+
+    def apply_server_settings(self, keys: tuple[str, ...]) -> None:
+        """Re-apply what the window copied from the config when the server changed it (no restart).
+
+        Time-outs apply at once; the language, text size and theme are the defaults for the next
+        person, so they apply now only when nobody is using the kiosk (never under a finger).
+        """
+        session, cfg = self.ctx.session, self.ctx.config
+        session.idle_timeout_s = cfg.session.idle_timeout_s
+        session.countdown_s = cfg.session.countdown_s
+        at_home = self.screens.current is not None and self.screens.current.name == "home"
+        if any(key.startswith("ui.") for key in keys) and not session.active and at_home:
+            if self.ctx.theme != cfg.ui.theme:
+                self.ctx.theme = cfg.ui.theme
+                self.apply_theme()
+            self.end_session()
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
         super().resizeEvent(event)
