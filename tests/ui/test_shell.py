@@ -30,12 +30,15 @@ def test_home_prompt_is_spoken_in_mandarin(window, speech):
     assert "报事报修" in text
 
 
-def test_a_tile_without_its_service_yet_shows_coming_soon_and_starts_a_session(window, qtbot, speech):
-    qtbot.mouseClick(find(window, QPushButton, "tile_canteen"), Qt.MouseButton.LeftButton)
-    assert window.screens.current.name == "canteen"
-    assert "即将开通" in find(window, QLabel, "comingSoonBody").text()
-    assert "食堂订餐" in speech.spoken()[-1][0]
-    assert window.ctx.session.active
+def test_every_tile_opens_its_service_speaks_and_starts_a_session(window, qtbot, speech):
+    for service in ("health", "requests", "canteen", "points", "call_staff"):
+        window.navigate("home")
+        window.ctx.session.end("home")
+        qtbot.mouseClick(find(window, QPushButton, f"tile_{service}"), Qt.MouseButton.LeftButton)
+        screen = window.screens.current
+        assert screen.name == service, f"tile {service} opened {screen.name}"
+        assert window.ctx.session.active
+        assert speech.spoken()[-1][0] == screen.prompt() and screen.prompt()
 
 
 def test_back_and_home_buttons_navigate(window, qtbot):
@@ -59,7 +62,7 @@ def test_language_switch_retranslates_every_visible_screen_and_the_voice(window,
     qtbot.mouseClick(find(window, QPushButton, "tile_health"), Qt.MouseButton.LeftButton)
     qtbot.mouseClick(find(window, QToolButton, "topLanguage"), Qt.MouseButton.LeftButton)
     assert current_language() == "en"
-    assert find(window, QLabel, "comingSoonHeading").text() == "Health check"
+    assert window.windowTitle() == window.screens.current.title() and window.windowTitle().isascii()
     assert find(window, QToolButton, "topLanguage").text() == "中文"
     assert find(window, QLabel, "tile_health_name").text() == "Health check"
     text, lang = speech.spoken()[-1]
@@ -112,16 +115,18 @@ def test_touch_during_countdown_keeps_the_session(window, qtbot, clock):
     assert window.ctx.session.active
 
 
-def test_holding_the_clock_opens_the_technician_menu_whose_exit_quits(window, qtbot):
+def test_holding_the_clock_asks_for_the_technician_sign_in_before_any_way_out(window, qtbot):
+    # Signing in, exit and restart: tests/ui/test_tech_ui_signin.py and test_tech_ui_lockdown.py.
     exits = []
     window.ctx.request_exit = lambda: exits.append(True)
     clock_button = find(window, QToolButton, "topClock")
     window.top_bar._hold_timer.setInterval(50)
     qtbot.mousePress(clock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.screens.current.name == "service_menu", timeout=2000)
+    qtbot.waitUntil(lambda: window.screens.current.name == "tech_signin", timeout=2000)
     qtbot.mouseRelease(clock_button, Qt.MouseButton.LeftButton)
-    qtbot.mouseClick(find(window, QPushButton, "serviceMenuExit"), Qt.MouseButton.LeftButton)
-    assert exits == [True]
+    window.navigate("service_menu")  # the old menu is behind the sign-in too
+    assert window.screens.current.name == "tech_signin"
+    assert not window.tech.signed_in and exits == []
 
 
 def test_a_short_tap_on_the_clock_does_not_open_the_technician_menu(window, qtbot):
@@ -193,5 +198,5 @@ def test_each_screen_lives_in_the_module_named_after_it_so_start_up_imports_only
 
     for name, cls in registered_screens().items():
         module = cls.__module__.rsplit(".", 1)[-1]
-        assert module == name or module == "coming_soon", f"screen {name!r} is defined in {cls.__module__}"
+        assert module == name, f"screen {name!r} is defined in {cls.__module__}"
         assert module in SCREEN_MODULES
