@@ -46,6 +46,25 @@ def is_key(msgid: str) -> bool:
     return bool(_KEY.match(msgid))
 
 
+def conflicts(directory: Path | None = None) -> list[Problem]:
+    """A msgid translated differently in two catalogue files of one language (only one can win)."""
+    from babel.messages.pofile import read_po
+
+    out: list[Problem] = []
+    for lang in LANGUAGES:
+        seen: dict[str, tuple[str, str]] = {}
+        for path in sorted(((directory or locales_dir()) / lang / "LC_MESSAGES").glob("*.po")):
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=lang)
+            for message in catalog:
+                if not message.id or not message.string:
+                    continue
+                first = seen.setdefault(message.id, (path.stem, message.string))
+                if first[1] != message.string:
+                    out.append(Problem(lang, message.id, f"{first[0]}.po says {first[1]!r}, {path.stem}.po says {message.string!r}"))
+    return out
+
+
 def problems(root: Path | None = None) -> list[Problem]:
     """Missing translations, and placeholders that differ from the English source.
 

@@ -2,12 +2,17 @@
 
 import pytest
 
-from kiosk.catalogue_check import problems, source_messages
+from kiosk.catalogue_check import conflicts, problems, source_messages
 from kiosk.i18n import Translator, placeholders
 
 
 def test_every_marked_message_is_translated_with_matching_placeholders():
     found = problems()
+    assert not found, "\n".join(f"{p.lang}: {p.msgid!r}: {p.what}" for p in found[:40])
+
+
+def test_no_message_is_translated_two_ways_in_different_catalogue_files():
+    found = conflicts()
     assert not found, "\n".join(f"{p.lang}: {p.msgid!r}: {p.what}" for p in found[:40])
 
 

@@ -61,7 +61,7 @@ class CallStaffScreen(Screen):
         self.cancel_button.setText(_("Cancel the call"))
         self.cancel_button.setAccessibleName(_("Cancel the call"))
         self.cancel_button.setVisible(self.state in ("raising", "raised", "default"))
-        self.retry_button.setText(_("Try again"))
+        self.retry_button.setText(_("Call again"))
         self.retry_button.setAccessibleName(_("Call staff again"))
         self.retry_button.setVisible(self.state == "failed")
         self.home_button.setText(_("Back to home"))
