@@ -38,6 +38,9 @@ class ResultsOutputs:
             return
         self._set_action("printing", translated("printer.printing"), speak=True)
         self._jobs["print"] = watch(self, printer.print_async(doc), self._printed, self._print_error)
+        from kiosk.staff.reprints import remember
+
+        remember(self.ctx.runtime, doc, "health", self.when.strftime("%m-%d %H:%M"))  # help-desk reprint
 
     def _printed(self, result: Any) -> None:
         self._jobs.pop("print", None)

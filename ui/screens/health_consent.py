@@ -152,7 +152,8 @@ class HealthConsentScreen(HealthStyled, Screen):
         self._show("saving")
         future = store.submit_consent(database, resident.resident_id, granted,
                                       retention_days=self.ctx.config.health.retention_days,
-                                      wake=sync.relay.wake if sync is not None else None)
+                                      wake=sync.relay.wake if sync is not None else None,
+                                      operator_id=self.ctx.session.operator_id)
         self._pending = watch(self, future, lambda _r: self._recorded(granted), self._failed)
 
     def _recorded(self, granted: bool) -> None:

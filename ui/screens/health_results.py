@@ -298,10 +298,11 @@ class HealthResultsScreen(ResultsOutputs, HealthStyled, Screen):
             self._show("save_failed")
             return
         rid, measurements, limits = visit.resident_id, list(self.measurements), thresholds(self.ctx.config)
+        operator_id = self.ctx.session.operator_id  # a help-desk staff member measuring with them
 
         def keep(session: Any) -> tuple[store.SavedCheck, dict[str, Measurement | None]]:
             earlier = {m.kind: store.previous(session, rid, m.kind, before=m.measured_at) for m in measurements}
-            return store.save_check(session, rid, measurements, limits), earlier
+            return store.save_check(session, rid, measurements, limits, operator_id=operator_id), earlier
 
         self.save_state = "saving"
         Screen.set_state(self, "saving")
