@@ -95,6 +95,16 @@ class DemoServer:
     def enrollment_code(self) -> str:
         return self._cli("kiosk", "enroll-code", "--community", DEMO_COMMUNITY).splitlines()[-1].strip()
 
+    def demo_card(self, min_age: int = 80) -> str:
+        """A signed QR payload for the oldest demo resident of the demo community (the demo scanner
+        presents it, so `make demo` can show every resident service, not only guest mode)."""
+        rows = [line.split("\t") for line in self._cli("resident", "list").splitlines() if line.count("\t") >= 4]
+        local = [r for r in rows if r[4] == DEMO_COMMUNITY and r[2].isdigit()] or [r for r in rows if r[2].isdigit()]
+        if not local:
+            raise DemoServerError("demo.server_failed", "the demo server has no residents")
+        oldest = min(local, key=lambda r: int(r[2]))
+        return self._cli("token", "issue", oldest[0], "--days", "30").splitlines()[-1].strip()
+
     def stop(self) -> None:
         process, self._process = self._process, None
         if process is None or process.poll() is not None:

@@ -108,6 +108,8 @@ class Runtime:
                 status = self.sync.relay.sync_now().result(timeout=60)
                 if status.refused in ("auth.unknown_kiosk", "auth.revoked"):
                     self.sync.enroll(self.demo_server.enrollment_code(), self.config.kiosk.name)
+            if self.demo_server is not None:
+                self._present_demo_card()
         except Exception as exc:  # noqa: BLE001 - offline is a state the kiosk handles
             log.error("sync could not start: %s: %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
         finally:
@@ -118,6 +120,22 @@ class Runtime:
         if self._executor is None:
             self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-io")
         return self._executor.submit(fn)
+
+    def _present_demo_card(self) -> None:
+        """Demo only: the simulated scanner shows a real signed card of a demo resident every 20 s
+        (instead of the placeholder payloads), so the resident services can be tried end to end."""
+        from kiosk.config import DeviceRole
+        from kiosk.device_admin import DEMO_SCAN_PAYLOADS
+
+        scanner = self.config.devices.get("scanner")
+        if scanner is None or scanner.driver != "sim" or tuple(scanner.options.get("payloads", ())) != DEMO_SCAN_PAYLOADS:
+            return  # a technician configured something else: leave it alone
+        card = self.demo_server.demo_card()
+        self.config.devices["scanner"] = DeviceRole.model_validate(
+            {"driver": "sim", "payloads": [card], "start_delay_s": 3.0, "interval_s": 20.0, "loop": True})
+        if self.devices is not None:
+            self.devices.reconfigure(self.config)
+        log.info("demo scanner presents a demo resident card")
 
     def wait_for_sync_start(self, timeout_s: float = 60.0) -> bool:
         """Block until the sync start-up (demo server, enrollment) has finished or failed (tests, doctor)."""

@@ -51,3 +51,26 @@ def test_a_second_demo_start_reuses_the_seeded_server_and_the_enrollment(tmp_pat
         assert second.sync.relay.sync_now().result(timeout=60).online
     finally:
         second.close()
+
+
+def test_the_demo_scanner_presents_a_real_card_of_an_elderly_demo_resident(tmp_path):
+    import threading
+
+    from kiosk import residents
+    from kiosk.device_admin import with_demo_devices
+
+    runtime = start_runtime(with_demo_devices(_demo_config()), speech=False, database=True, logs=False)
+    try:
+        assert runtime.wait_for_sync_start(180)
+        runtime.sync.relay.sync_now().result(timeout=60)  # the signing key and the directory
+        scanner = runtime.devices.get("scanner")
+        got: list[str] = []
+        seen = threading.Event()
+        scanner.subscribe(lambda result: (got.append(result.payload), seen.set()))
+        scanner.open()
+        assert seen.wait(30)
+        with runtime.database.session() as s:
+            who = residents.identify(s, got[0])
+        assert who.masked_name and who.age() >= 80
+    finally:
+        runtime.close()
