@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from devices.messages import N_
 
-ROLES = ("bp", "spo2", "thermometer", "scale", "glucose", "scanner", "printer", "speech")
+ROLES = ("bp", "spo2", "thermometer", "scale", "glucose", "scanner", "printer", "speech", "camera", "microphone")
 
 
 @dataclass(frozen=True)
@@ -89,7 +89,8 @@ def module_available(name: str) -> Callable[[], tuple[bool, str]]:
     return check
 
 
-_BUILTIN_MODULES = ("devices.speech", "devices.vitals", "devices.scanner", "devices.printer")
+_BUILTIN_MODULES = ("devices.speech", "devices.vitals", "devices.scanner", "devices.printer", "devices.camera",
+                    "devices.microphone")
 _loaded = False
 
 

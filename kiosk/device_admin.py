@@ -309,6 +309,8 @@ _DEMO_DEVICES: dict[str, dict[str, Any]] = {
     "scanner": {"driver": "sim", "payloads": list(DEMO_SCAN_PAYLOADS), "start_delay_s": 5.0,
                 "interval_s": 10.0, "loop": False},
     "printer": {"driver": "sim", "paper_mm": 58, "fault": "ok"},
+    "camera": {"driver": "sim", "fault": "ok"},
+    "microphone": {"driver": "sim", "time_scale": 1.0},
 }
 
 

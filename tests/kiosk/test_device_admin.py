@@ -44,7 +44,7 @@ def test_list_shows_every_demo_sim_as_usable_and_simulated() -> None:
     rows = device_admin.list_devices(config_with(device_admin.demo_devices()))
     by_role = {row.role: row for row in rows}
     assert set(by_role) == {"bp", "spo2", "thermometer", "scale", "glucose", "scanner", "printer",
-                            "speech"}
+                            "camera", "microphone", "speech"}
     for role in device_admin.demo_devices():
         row = by_role[role]
         assert (row.driver_id, row.known, row.simulated, row.usable) == ("sim", True, True, True)
