@@ -23,14 +23,18 @@ THUMB_W, THUMB_H = 400, 225
 SAVE_FAILED = N_("Your report could not be saved. Please ask at the help desk.")
 
 
-def file_report(database: Any, flow: Flow) -> Any:
-    """Store the report with its media and outbox records in one transaction (a Future of Filed)."""
+def file_report(database: Any, flow: Flow, operator_id: str | None = None) -> Any:
+    """Store the report with its media and outbox records in one transaction (a Future of Filed).
+
+    ``operator_id``: the help-desk staff member filing it for the resident, recorded on the server.
+    """
     from kiosk.requests import filing
 
     draft, places, resident_id = flow.draft, flow.places, flow.resident_id
 
     def write(session: Any) -> Any:
-        return filing.file_request(session, draft, resident_id, filing.kiosk_code(session), places=places)
+        return filing.file_request(session, draft, resident_id, filing.kiosk_code(session), places=places,
+                                   operator_id=operator_id)
 
     return database.write_async(write)
 
@@ -165,7 +169,7 @@ class RequestsConfirmScreen(RequestsScreen):
             self.show_state("not_ready")
             return
         self.show_state("sending")
-        self.watch(file_report(database, self.flow), self._filed, self._failed)
+        self.watch(file_report(database, self.flow, self.ctx.session.operator_id), self._filed, self._failed)
 
     def _filed(self, filed: Any) -> None:
         assert self.flow is not None

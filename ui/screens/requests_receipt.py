@@ -164,6 +164,9 @@ class RequestsReceiptScreen(RequestsScreen):
         self.fault_key = ""
         self.show_state("printing")
         self.watch(printer.print_async(doc), self._printed, self._print_failed)
+        from kiosk.staff.reprints import remember
+
+        remember(self.ctx.runtime, doc, "request", self.filed.tracking_no)  # help-desk reprint
 
     def _printed(self, result: Any) -> None:
         self.show_state("printed")
