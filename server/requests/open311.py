@@ -320,7 +320,7 @@ def make_router(factory, clock) -> APIRouter:  # noqa: ANN001
 
         return await run_in_threadpool(run, create)
 
-    @router.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+    @router.api_route("/{rest:path}", methods=["GET", "POST", "PUT", "DELETE", "PATCH"], include_in_schema=False)
     def not_found(rest: str) -> JSONResponse:
         if rest.endswith(".xml"):
             return _error(400, "only the JSON format is supported")

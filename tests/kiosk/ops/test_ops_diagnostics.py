@@ -48,7 +48,7 @@ def _write_logs(log_dir, token: str) -> None:  # noqa: ANN001
         log = logging.getLogger("kiosk.test")
         log.info("identified resident %s (%s) phone %s", RESIDENT, FULL_NAME, PHONE)
         log.warning("measurement: systolic=187 diastolic=121 pulse 93 bpm, SpO2 91%%, temperature 38.76 °C")
-        log.info("glucose: 11.3 mmol/L, weight 73.45 kg; bp 187/121")
+        log.info("glucose: 11.87 mmol/L, weight 73.45 kg; bp 187/121")
         log.info("scanned payload %s", token)
         log.info("auth header Bearer K-DIAG0001:%s", SECRET)
         log.info("staff %s helped %s", "周晓燕", MASKED)
@@ -57,7 +57,7 @@ def _write_logs(log_dir, token: str) -> None:  # noqa: ANN001
     finally:
         shutdown_logging()
     with files.kiosk_log.open("a", encoding="utf-8") as fh:  # a line an older build wrote unfiltered
-        fh.write(f"2026-11-20 legacy line {PHONE} {FULL_NAME} 血压 187/121 血糖11.3\n")
+        fh.write(f"2026-11-20 legacy line {PHONE} {FULL_NAME} 血压 187/121 血糖11.87\n")
 
 
 def test_the_bundle_holds_versions_config_devices_checks_sync_and_logs_without_personal_data(tmp_path):
@@ -94,7 +94,7 @@ def test_the_bundle_holds_versions_config_devices_checks_sync_and_logs_without_p
 
     everything = "\n".join(parts.values())
     for leak in (FULL_NAME, MASKED, "周晓燕", PHONE, "00000001", RESIDENT, token, token_id, "187", "121", "38.76",
-                 "11.3", "73.45", "91%", SECRET, CODE, pin, "04 bb", "漏水", "血压"):
+                 "11.87", "73.45", "91%", SECRET, CODE, pin, "04 bb", "漏水", "血压"):
         assert leak not in everything, leak
 
 
