@@ -319,6 +319,20 @@ def demo_devices() -> dict[str, dict[str, Any]]:
     return copy.deepcopy(_DEMO_DEVICES)
 
 
+DEMO_TECHNICIAN_PIN = "246810"  # demo only, like the demo server's staff PINs (README: make demo)
+
+
+def with_demo_technician_pin(config: KioskConfig) -> KioskConfig:
+    """Demo only: a known technician PIN when the configuration sets none, so a demo can be left."""
+    if config.technician.pin_hash:
+        return config
+    from kiosk.staff.pins import hash_pin
+
+    copy = config.model_copy(deep=True)
+    copy.technician.pin_hash = hash_pin(DEMO_TECHNICIAN_PIN)
+    return copy
+
+
 def with_demo_devices(config: KioskConfig) -> KioskConfig:
     """A copy of ``config`` whose devices are the demo twins (other settings unchanged)."""
     devices = {role: DeviceRole.model_validate(raw) for role, raw in demo_devices().items()}

@@ -20,9 +20,9 @@ def _load_config(path: str | None, *, demo: bool = False) -> KioskConfig:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from kiosk.device_admin import with_demo_devices
+    from kiosk.device_admin import with_demo_devices, with_demo_technician_pin
 
-    config = with_demo_devices(_load_config(None, demo=True))
+    config = with_demo_technician_pin(with_demo_devices(_load_config(None, demo=True)))
     return _run(config, fullscreen=not args.windowed)
 
 

@@ -257,3 +257,15 @@ def test_cameras_are_listed_from_device_nodes_with_their_names(tmp_path: Path) -
     section = device_probe.probe_cameras(1.0, sys_root=tmp_path, dev_glob=str(nodes / "video*"))
     assert [(Path(i.address).name, i.description) for i in section.items] == [
         ("video0", "USB Camera 0"), ("video2", "USB Camera 2")]
+
+
+def test_the_demo_gets_a_technician_pin_only_when_the_configuration_has_none():
+    from kiosk.config import load
+    from kiosk.device_admin import DEMO_TECHNICIAN_PIN, with_demo_technician_pin
+    from kiosk.staff.pins import hash_pin, verify_pin
+
+    demo = with_demo_technician_pin(load(None))
+    assert verify_pin(DEMO_TECHNICIAN_PIN, demo.technician.pin_hash)
+    own = load(None).model_copy(deep=True)
+    own.technician.pin_hash = hash_pin("135790")
+    assert with_demo_technician_pin(own).technician.pin_hash == own.technician.pin_hash
