@@ -22,10 +22,7 @@ def is_technician_screen(name: str) -> bool:
 
 
 def guarded_screen(name: str, signed_in: bool) -> str:
-    """The screen to show for ``name``: technician screens need a sign-in first; the old
-    service menu is the technician home now."""
-    if name == "service_menu":
-        name = "tech_home"
+    """The screen to show for ``name``: technician screens need a sign-in first."""
     if is_technician_screen(name) and name != SIGN_IN_SCREEN and not signed_in:
         return SIGN_IN_SCREEN
     return name

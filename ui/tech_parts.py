@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any, Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject
@@ -169,6 +170,24 @@ class TechScreen(Screen):
     """A technician screen: no resident session, denser style, work on the runtime's workers."""
 
     starts_session = False
+
+    def show_refusal(self, exc: BaseException) -> None:
+        """A PIN or card sign-in refused (kiosk.staff.auth.AuthError): locked with its wait, wrong
+        with its message, or not ready when the failure has no message key. Used by the
+        technician and staff sign-in screens (they hold ``locked_until_s``, ``_tick``, ``error_key``)."""
+        key = getattr(exc, "key", "")
+        if not key:
+            log.error("sign-in failed: %s", type(exc).__name__)
+            self.show_state("not_ready", speak=True)
+            return
+        wait_s = int(getattr(exc, "wait_s", 0) or 0)
+        if wait_s > 0:
+            self.locked_until_s = time.monotonic() + wait_s
+            self.show_state("locked", speak=True)
+            self._tick.start()
+            return
+        self.error_key, self.error_params = key, dict(getattr(exc, "params", {}) or {})
+        self.show_state("wrong", speak=True)
 
     def __init__(self, ctx: Any) -> None:
         self._watchers: list[FutureWatcher] = []

@@ -124,7 +124,7 @@ def test_holding_the_clock_asks_for_the_technician_sign_in_before_any_way_out(wi
     qtbot.mousePress(clock_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.screens.current.name == "tech_signin", timeout=2000)
     qtbot.mouseRelease(clock_button, Qt.MouseButton.LeftButton)
-    window.navigate("service_menu")  # the old menu is behind the sign-in too
+    window.navigate("tech_devices")  # every technician screen is behind the sign-in
     assert window.screens.current.name == "tech_signin"
     assert not window.tech.signed_in and exits == []
 

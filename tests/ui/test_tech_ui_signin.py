@@ -39,7 +39,7 @@ def test_holding_the_clock_asks_for_the_pin_and_the_right_pin_opens_technician_m
 
 def test_technician_screens_need_a_sign_in_and_leaving_technician_mode_signs_out(qtbot, tmp_path, pin_config):
     with kiosk_runtime(tmp_path, config=pin_config) as runtime, kiosk_window(qtbot, runtime) as win:
-        for name in ("tech_devices", "tech_diagnostics", "service_menu"):
+        for name in ("tech_devices", "tech_diagnostics"):
             win.navigate(name)
             assert win.screens.current.name == "tech_signin"
         sign_in(qtbot, win)

@@ -7,7 +7,7 @@ import importlib
 from ui.screens.base import Screen
 
 SCREEN_MODULES = (
-    "home", "service_menu", "identify", "call_staff",
+    "home", "identify", "call_staff",
     "health", "health_consent", "health_choose", "health_measure", "health_results", "health_history",
     "tech_signin", "tech_home", "tech_devices", "tech_test", "tech_camera", "tech_server", "tech_logs", "tech_diagnostics",
     "requests", "requests_category", "requests_place", "requests_details", "requests_text", "requests_photo",

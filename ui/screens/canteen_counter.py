@@ -67,7 +67,7 @@ class CanteenCounterScreen(ServiceScreen):
 
     def connect_signals(self) -> None:
         self.scanned.connect(self.submit_payload)
-        self.exit_button.clicked.connect(lambda: self.ctx.navigate("service_menu"))
+        self.exit_button.clicked.connect(lambda: self.ctx.navigate("staff_home"))  # opened from the help desk
 
     # texts ------------------------------------------------------------------------------------
     def outcome_name(self) -> str:

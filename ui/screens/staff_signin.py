@@ -304,19 +304,7 @@ class StaffSigninScreen(StaffScreen):
 
     def _refused(self, exc: BaseException) -> None:
         self._busy = False
-        key = getattr(exc, "key", "")
-        if not key:
-            log.error("staff sign-in failed: %s", type(exc).__name__)
-            self.show_state("not_ready", speak=True)
-            return
-        wait_s = int(getattr(exc, "wait_s", 0) or 0)
-        if wait_s > 0:
-            self.locked_until_s = time.monotonic() + wait_s
-            self.show_state("locked", speak=True)
-            self._tick.start()
-            return
-        self.error_key, self.error_params = key, dict(getattr(exc, "params", {}) or {})
-        self.show_state("wrong", speak=True)
+        self.show_refusal(exc)
 
     def _check_lock(self) -> None:
         """Ask the database how long a lock from earlier (even before a restart) still lasts."""
