@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+
 import html
 from datetime import datetime
 from pathlib import Path
@@ -82,10 +84,8 @@ def report_html(*, masked_name: str | None, when: datetime, measurements: list[M
 
 
 def write_pdf(document_html: str, path: Path) -> Path:
-    """Print ``document_html`` to an A4 PDF at ``path`` (blocking: call it through run_blocking).
-
-    QPainter on a QPrinter may run outside the GUI thread (Qt's threading rules for painting).
-    """
+    """Print ``document_html`` to an A4 PDF at ``path``. Qt thread only: QTextDocument uses the
+    font database, which other threads must not touch while the UI paints."""
     from PySide6.QtCore import QMarginsF
     from PySide6.QtGui import QPageLayout, QPageSize, QTextDocument
     from PySide6.QtPrintSupport import QPrinter
@@ -105,7 +105,7 @@ def write_pdf(document_html: str, path: Path) -> Path:
 
 
 class ReportJob:
-    """Read the resident's history (worker), build the HTML (Qt thread), write the PDF (worker).
+    """Read the resident's history (worker), then build the HTML and write the PDF (Qt thread).
 
     ``on_done(path)`` / ``on_error(exc)`` run on the Qt thread; ``discard()`` drops the outcome.
     """
@@ -139,7 +139,14 @@ class ReportJob:
         document = report_html(masked_name=self._masked_name, when=self._when, measurements=self._measurements,
                                assessments_by_kind=self._assessments, history=history)
         path = report_path(self._ctx.config, self._when)
-        future = self._ctx.runtime.run_blocking(lambda: write_pdf(document, path))
+        # On the Qt thread: QTextDocument lays text out with the font database, which is not
+        # thread-safe (a worker here crashed the process with a segfault while the UI painted).
+        # A one- or two-page report takes tens of milliseconds.
+        future: concurrent.futures.Future[Path] = concurrent.futures.Future()
+        try:
+            future.set_result(write_pdf(document, path))
+        except Exception as exc:  # noqa: BLE001 - reported to the screen through on_error
+            future.set_exception(exc)
         self._watcher = self._watch(self._parent, future, self._on_done, self._on_error)
 
     def discard(self) -> None:
