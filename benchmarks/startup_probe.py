@@ -46,7 +46,9 @@ def kiosk() -> None:
     from ui.app import application, run
 
     config = load(None)
-    runtime = start_runtime(config, speech=os.environ.get("PROBE_SPEECH") == "1", database="later")
+    # As `kiosk run` does; PROBE_SPEECH=0 keeps the speech engine out (a machine without audio).
+    speech = "later" if os.environ.get("PROBE_SPEECH", "1") == "1" else False
+    runtime = start_runtime(config, speech=speech, database="later", logs="later")
     done = []
 
     def painted() -> None:
@@ -55,7 +57,8 @@ def kiosk() -> None:
 
     run(runtime, fullscreen=False, on_first_paint=painted)
     print(done[0])
-    runtime.open_database_async().result(timeout=60)  # what `kiosk run` does after the paint
+    runtime.after_first_paint()  # what `kiosk run` does after the paint
+    runtime.open_database_async().result(timeout=60)
     runtime.close()
 
 

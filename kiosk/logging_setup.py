@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import re
 import sys
 from dataclasses import dataclass
@@ -87,7 +86,49 @@ def _level(value: str | int) -> int:
     return level
 
 
+class _EarlyRecords(logging.Handler):
+    """Keeps the records logged before the log files are open (see :func:`hold_early_records`)."""
+
+    LIMIT = 1000
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if len(self.records) < self.LIMIT:
+            self.records.append(record)
+
+
+_early: list[_EarlyRecords] = []
+
+
+def hold_early_records() -> None:
+    """Keep INFO and above in memory until :func:`configure_logging` writes them to the files.
+
+    The kiosk opens its log files just after the first paint (the rotating handlers' imports are
+    not needed to draw the home screen); nothing logged before that is lost.
+    """
+    if not _early:
+        handler = _EarlyRecords()
+        logging.getLogger().addHandler(handler)
+        _early.append(handler)
+        _saved_levels.setdefault("", logging.getLogger().level)
+        logging.getLogger().setLevel(logging.INFO)
+
+
+def _release_early_records() -> list[logging.LogRecord]:
+    records: list[logging.LogRecord] = []
+    while _early:
+        handler = _early.pop()
+        logging.getLogger().removeHandler(handler)
+        records.extend(handler.records)
+    return records
+
+
 def _rotating(path: Path, level: int, max_bytes: int, backup_count: int) -> logging.Handler:
+    import logging.handlers  # here, not at import: start-up paints the home screen first
+
     handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
     )
@@ -114,8 +155,10 @@ def configure_logging(
     """Send root logging to ``log_dir/kiosk.log`` and ``devices.wire.*`` to ``wire.log`` only.
 
     Call once at start-up from the main thread; calling again replaces the previous handlers
-    (no duplicates). ``console`` adds a stderr handler at ``level`` for development.
+    (no duplicates). ``console`` adds a stderr handler at ``level`` for development. Records held
+    by :func:`hold_early_records` are written first, in order.
     """
+    early = _release_early_records()
     shutdown_logging()
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -137,11 +180,16 @@ def configure_logging(
     wire.propagate = False
     _attach(wire, _rotating(files.wire_log, _level(wire_level), max_bytes, backup_count))
     logging.captureWarnings(True)
+    for record in early:
+        logger = logging.getLogger(record.name)
+        if record.levelno >= logger.getEffectiveLevel():
+            logger.handle(record)
     return files
 
 
 def shutdown_logging() -> None:
     """Detach and close the handlers installed by :func:`configure_logging`; safe to repeat."""
+    _release_early_records()
     while _installed:
         logger, handler = _installed.pop()
         logger.removeHandler(handler)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from kiosk import paths
 from kiosk.config import KioskConfig
 from kiosk.i18n import set_language
-from kiosk.logging_setup import configure_logging
+from kiosk.logging_setup import configure_logging, hold_early_records
 from kiosk.voice import Voice, build_backend
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,12 +34,30 @@ class Runtime:
     _executor: concurrent.futures.ThreadPoolExecutor | None = None
     _opening: concurrent.futures.Future[Any] | None = None
     _sync_started: threading.Event = field(default_factory=threading.Event)
+    _later: tuple[str, ...] = ()  # what start_runtime left for after_first_paint()
+
+    def after_first_paint(self) -> None:
+        """What the home screen need not wait for: log files, the speech engine, the database.
+
+        ``ui.app.run`` calls it once the home screen is painted (on the Qt thread; it returns at
+        once: the speech engine and the database start on their own workers).
+        """
+        later, self._later = self._later, ()
+        if "logs" in later:
+            configure_logging(paths.log_dir(self.config))
+            log.info("log files open (after the first paint)")
+        if "speech" in later:
+            self.voice.use_backend(build_backend(self.config.voice))
+        if "database" in later:
+            self.open_database_async()
 
     def open_database_async(self) -> concurrent.futures.Future[Any]:
         """Open (and migrate) the database on a worker thread; the UI paints meanwhile.
 
         SQLAlchemy and Alembic take ~0.5 s to import: the home screen needs neither.
         """
+        import concurrent.futures
+
         if self._opening is None:
             self._opening = concurrent.futures.Future()
             threading.Thread(target=self._open_database, name="database-open", daemon=True).start()
@@ -117,6 +137,8 @@ class Runtime:
 
     def run_blocking(self, fn: Callable[[], T]) -> concurrent.futures.Future[T]:
         """Run blocking work (a server call, a file export) off the Qt thread; returns at once."""
+        import concurrent.futures
+
         if self._executor is None:
             self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-io")
         return self._executor.submit(fn)
@@ -149,6 +171,8 @@ class Runtime:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
         if self._opening is not None:
+            import concurrent.futures
+
             concurrent.futures.wait([self._opening], timeout=60)
             self._sync_started.wait(90)
         if self.health_purge is not None:
@@ -172,17 +196,21 @@ class Runtime:
 
 
 def start_runtime(
-    config: KioskConfig, *, speech: bool = True, database: bool | str = True, logs: bool = True
+    config: KioskConfig, *, speech: bool | str = True, database: bool | str = True, logs: bool | str = True
 ) -> Runtime:
     """Bring up the core for ``config``; ``speech=False`` uses the silent backend (screenshots).
 
-    ``database=True`` starts opening the database on a worker now; ``"later"`` leaves it to the
-    caller's ``open_database_async()`` (the app calls it after the first paint); False never.
+    ``database=True`` starts opening the database on a worker now; False never. ``"later"`` (for
+    ``database``, ``speech`` and ``logs``) leaves it to ``after_first_paint()``: the app calls it
+    once the home screen is painted. Until then speech is silent (the home prompt is spoken when
+    the engine is up) and log records are held in memory.
     """
-    if logs:
+    if logs == "later":
+        hold_early_records()
+    elif logs:
         configure_logging(paths.log_dir(config))
     set_language(config.ui.language)
-    voice_cfg = config.voice if speech else config.voice.model_copy(update={"backend": "null"})
+    voice_cfg = config.voice if speech is True else config.voice.model_copy(update={"backend": "null"})
     voice = Voice(
         build_backend(voice_cfg),
         enabled=config.voice.enabled,
@@ -193,6 +221,8 @@ def start_runtime(
     from kiosk.device_hub import DeviceHub
 
     runtime = Runtime(config=config, voice=voice, devices=DeviceHub(config))
+    runtime._later = tuple(part for part, when in (("logs", logs), ("speech", speech), ("database", database))
+                           if when == "later")
     if database is True:
         runtime.open_database_async()
     return runtime

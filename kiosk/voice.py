@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import threading
-import wave
 from typing import NamedTuple
 
 from devices import registry
@@ -127,6 +125,18 @@ class Voice:
         info.update(enabled=self._enabled, volume=self._volume, rate_wpm=self._rate_wpm)
         return info
 
+    def use_backend(self, backend: SpeechBackend) -> None:
+        """Speak through ``backend`` from now on (the engine started after the first paint).
+
+        The old backend is closed; the current volume and rate carry over, and the last prompt,
+        said silently while the engine was starting, is spoken now.
+        """
+        old, self.backend = self.backend, backend
+        backend.set_volume(self._volume)
+        backend.set_rate(self._rate_wpm)
+        old.close()
+        self.repeat()
+
     def close(self) -> None:
         """Stop and release the backend (blocks up to a few seconds: call at shutdown)."""
         self.backend.close()
@@ -170,6 +180,9 @@ def voice_status(config: VoiceSection, timeout_s: float = 30.0) -> dict[str, obj
     """For `kiosk doctor` (BLOCKING): start the configured speech, synthesise a test phrase per
     language to a temporary WAV, report what works. ``ok`` is False only when speech is required
     and cannot be heard."""
+    import tempfile
+    import wave
+
     backend = build_backend(config)
     try:
         wait_ready = getattr(backend, "wait_ready", None)

@@ -6,47 +6,16 @@ import signal
 import sys
 from typing import Callable
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from kiosk.i18n import preload_catalogs_async, translator
+from kiosk.i18n import preload_catalogs_async
 from kiosk.runtime import Runtime
 from kiosk.session import ResidentSession
 from ui.context import UiContext
 from ui.main_window import MainWindow
 from ui.theme import FONT_FALLBACKS, FONT_FAMILY
-
-_QT_LOCALES = {"zh_CN": "zh_CN", "en": "en"}
-
-
-class QtTranslations:
-    """Qt's own strings (dialog buttons, context menus) follow the kiosk's language."""
-
-    def __init__(self, app: QApplication) -> None:
-        self.app = app
-        self.translator: QTranslator | None = None
-        self._unsubscribe = translator.subscribe(self.load)
-        self.load(translator.language)
-
-    def load(self, lang: str) -> bool:
-        if self.translator is not None:
-            self.app.removeTranslator(self.translator)
-            self.translator = None
-        QLocale.setDefault(QLocale(_QT_LOCALES[lang]))
-        if lang == "en":
-            return True
-        qt_translator = QTranslator(self.app)
-        path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        if qt_translator.load(f"qtbase_{lang}", path):
-            self.app.installTranslator(qt_translator)
-            self.translator = qt_translator
-            return True
-        return False
-
-    def close(self) -> None:
-        self._unsubscribe()
-
 
 def application(argv: list[str] | None = None) -> QApplication:
     from ui.widgets.virtual_keyboard import enable_input_method
@@ -54,13 +23,13 @@ def application(argv: list[str] | None = None) -> QApplication:
     enable_input_method()  # before the QApplication exists: the on-screen keyboard for free text
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("community-kiosk")
-    families = set(QFontDatabase.families())
-    family = next((f for f in FONT_FALLBACKS if f in families), FONT_FAMILY)
-    app.setFont(QFont(family, 24))
+    font = QFont(FONT_FAMILY, 24)
+    font.setFamilies(list(FONT_FALLBACKS))  # the first one installed draws; no font list needed
+    app.setFont(font)
     return app  # type: ignore[return-value]
 
 
-def build_window(runtime: Runtime) -> MainWindow:
+def build_window(runtime: Runtime, *, watch_input: bool = True) -> MainWindow:
     cfg = runtime.config
     ctx = UiContext(
         config=cfg,
@@ -70,7 +39,7 @@ def build_window(runtime: Runtime) -> MainWindow:
         font_scale=cfg.ui.font_scale,
         theme=cfg.ui.theme,
     )
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, watch_input=watch_input)
     window.resize(cfg.ui.width_px, cfg.ui.height_px)
     return window
 
@@ -111,17 +80,21 @@ def run(
     ``on_first_paint`` is called once the home screen has been painted (the start-up benchmark).
     """
     app = application()
-    qt_strings = QtTranslations(app)
-    window = build_window(runtime)
+    window = build_window(runtime, watch_input=False)
     window.ctx.request_exit = app.quit
+    window.navigate("home")  # before the window shows: its widgets are laid out and polished once
     if fullscreen:
         window.lock_down()  # frameless, full screen, on top: only a technician can exit
     else:
         window.show()
-    window.navigate("home")
     _paint_home_now(app, window, on_first_paint)
-    # After the first paint: the database (SQLAlchemy + Alembic imports, migrations) on a worker.
-    QTimer.singleShot(0, runtime.open_database_async)
+    window.watch_input()
+    from ui.qt_translations import QtTranslations  # QLocale's enums cost ~8 ms: after the paint
+
+    qt_strings = QtTranslations(app)
+    # After the first paint: log files, the speech engine, and the database (SQLAlchemy + Alembic
+    # imports, migrations) on a worker; whatever start_runtime() left "later".
+    QTimer.singleShot(0, runtime.after_first_paint)
     QTimer.singleShot(0, preload_catalogs_async)  # the other language, parsed off the Qt thread
 
     def stop(*_: object) -> None:  # the service manager stops the kiosk: let the locked window close

@@ -47,7 +47,7 @@ def _run(config: KioskConfig, *, fullscreen: bool) -> int:
     from kiosk.runtime import start_runtime
     from ui.app import run
 
-    runtime = start_runtime(config, database="later")
+    runtime = start_runtime(config, database="later", logs="later", speech="later")
     try:
         return run(runtime, fullscreen=fullscreen)
     finally:

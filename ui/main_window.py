@@ -27,15 +27,17 @@ _INPUT_EVENTS = {
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: UiContext) -> None:
+    def __init__(self, ctx: UiContext, *, watch_input: bool = True) -> None:
         super().__init__()
         self.ctx = ctx
+        self._watch_input_now = watch_input
+        self._watching_input = False
         self.setObjectName("mainWindow")
         ctx.navigate = self.navigate
-        self._build()
+        # The style sheet before any widget exists: each is polished once, by its first show.
+        QApplication.instance().setStyleSheet(stylesheet(ctx.tokens))
+        self._build()  # the top bar and overlay take their tokens and texts as they are built
         self._connect()
-        self.apply_theme()
-        self.retranslate()
 
     # layout ----------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -76,7 +78,19 @@ class MainWindow(QMainWindow):
         self.bridge.settings_changed.connect(self.apply_server_settings)
         self.session_timer.timeout.connect(self._poll_session)
         self.session_timer.start()
-        QApplication.instance().installEventFilter(self)
+        if self._watch_input_now:
+            self.watch_input()
+
+    def watch_input(self) -> None:
+        """Every touch or key anywhere keeps the resident's session alive (an application filter).
+
+        ``run()`` installs it just after the first paint: the first event for one of Qt's private
+        classes (the native window) that reaches Python makes shiboken create the Python enums of
+        every Qt Widgets class, about 40 ms that the home screen need not wait for.
+        """
+        if not self._watching_input:
+            QApplication.instance().installEventFilter(self)
+            self._watching_input = True
 
     # navigation ------------------------------------------------------------------------------
     def navigate(self, name: str, **params: object) -> None:

@@ -149,3 +149,31 @@ def test_unknown_level_name_is_refused(tmp_path: Path) -> None:
 )
 def test_redact_masks_mobile_and_id_numbers_but_not_other_numbers(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+def test_records_logged_before_the_files_open_are_written_redacted_when_they_open(tmp_path: Path) -> None:
+    from kiosk.logging_setup import hold_early_records
+
+    hold_early_records()
+    try:
+        logging.getLogger("kiosk.early").info("started before the paint, phone %s", PHONE)
+        logging.getLogger("kiosk.early").debug("below INFO is not kept")
+        files = configure_logging(tmp_path / "logs")
+        logging.getLogger("kiosk.early").info("after the files opened")
+        text = files.kiosk_log.read_text(encoding="utf-8")
+    finally:
+        shutdown_logging()
+    assert text.index("started before the paint") < text.index("after the files opened")
+    assert PHONE not in text and PHONE_MASK in text
+    assert "below INFO" not in text
+
+
+def test_held_records_are_let_go_by_shutdown_and_the_root_level_restored() -> None:
+    from kiosk.logging_setup import hold_early_records
+
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    hold_early_records()
+    assert len(root.handlers) == len(handlers) + 1 and root.level == logging.INFO
+    shutdown_logging()
+    assert root.handlers == handlers and root.level == level

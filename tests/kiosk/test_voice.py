@@ -11,6 +11,7 @@ from devices import registry
 from devices.speech.fake_backend import RecordingSpeech
 from devices.speech.null_backend import NullSpeech
 from devices.speech.pyttsx3_backend import Pyttsx3Speech
+from devices.speech.base import REASON_CLOSED, REASON_DISABLED
 from devices.state import DeviceState
 from kiosk.config import VoiceSection
 from kiosk.voice import Prompt, Voice, build_backend, build_voice, voice_status
@@ -153,3 +154,15 @@ def test_voice_status_fails_required_speech_without_audio_output(tmp_path):
     assert all(isinstance(s, float) for s in status["synthesis_s"].values())  # the engine still works
     optional = voice_status(VoiceSection(player=_player(tmp_path, 1), required=False))
     assert optional["ok"] is True
+
+
+def test_a_backend_started_later_speaks_the_last_prompt_with_the_current_volume_and_rate(backend):
+    silent = NullSpeech(REASON_DISABLED)
+    voice = Voice(silent, default_volume=0.8, default_rate_wpm=140)
+    voice.speak_prompt("您好，请轻触大按钮", "zh_CN")  # the home prompt, before the engine is up
+    voice.set_volume(1.0)
+    voice.use_backend(backend)
+    assert voice.backend is backend
+    assert backend.spoken() == [("您好，请轻触大按钮", "zh_CN")]
+    assert backend.volume == 1.0 and backend.rate_wpm == 140
+    assert silent.state.report.reason_key == REASON_CLOSED  # the stand-in is released

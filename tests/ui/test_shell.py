@@ -168,7 +168,7 @@ def test_qt_own_strings_follow_the_kiosk_language(window):
     from PySide6.QtCore import QCoreApplication
 
     from kiosk.i18n import set_language
-    from ui.app import QtTranslations
+    from ui.qt_translations import QtTranslations
 
     qt_strings = QtTranslations(QCoreApplication.instance())
     try:
@@ -200,3 +200,40 @@ def test_each_screen_lives_in_the_module_named_after_it_so_start_up_imports_only
         module = cls.__module__.rsplit(".", 1)[-1]
         assert module == name, f"screen {name!r} is defined in {cls.__module__}"
         assert module in SCREEN_MODULES
+
+
+def test_taps_keep_the_session_alive_once_the_idle_watch_is_installed_after_the_first_paint(qtbot, speech, clock):
+    """run() installs the application-wide input watch just after the first paint."""
+    from kiosk.config import load
+    from kiosk.session import ResidentSession
+    from kiosk.voice import Voice
+    from ui.app import application
+    from ui.context import UiContext
+    from ui.main_window import MainWindow
+
+    application()
+    config = load(None)
+    ctx = UiContext(config=config, voice=Voice(speech),
+                    session=ResidentSession(config.session.idle_timeout_s, config.session.countdown_s, clock))
+    win = MainWindow(ctx, watch_input=False)
+    qtbot.addWidget(win)
+    win.resize(1920, 1080)
+    win.show()
+    win.navigate("points")
+    try:
+        clock.advance(config.session.idle_timeout_s - 10)
+        qtbot.keyClick(win, Qt.Key.Key_Space)  # not watched yet: this key press is not seen
+        clock.advance(11)
+        qtbot.waitUntil(lambda: win.overlay.isVisible(), timeout=2000)
+        qtbot.mouseClick(find(win, QPushButton, "idleContinue"), Qt.MouseButton.LeftButton)
+        assert not win.overlay.isVisible()
+
+        win.watch_input()
+        clock.advance(config.session.idle_timeout_s - 10)
+        qtbot.keyClick(win, Qt.Key.Key_Space)  # watched: the idle clock starts again from here
+        clock.advance(11)
+        qtbot.wait(3 * 250)  # three session polls
+        assert not win.overlay.isVisible() and win.ctx.session.active
+    finally:
+        win.shutdown()
+        win.close()

@@ -36,9 +36,12 @@ class TopBar(QWidget):
         self._online = False
         self._pending = 0
         self._refused = ""
+        self._built = False
         self._build()
         self.retranslate()
         self._connect()
+        self._built = True
+        self.apply_tokens(tokens)  # icons, then every button sized once to its final text
 
     # layout ----------------------------------------------------------------------------------
     def _tool(self, object_name: str, icon_name: str | None = None) -> QToolButton:
@@ -82,7 +85,6 @@ class TopBar(QWidget):
         self._hold_timer = QTimer(self)
         self._hold_timer.setSingleShot(True)
         self._hold_timer.setInterval(TECHNICIAN_HOLD_MS)
-        self.apply_tokens(self._tokens)
 
     def apply_tokens(self, tokens: Tokens) -> None:
         self._tokens = tokens
@@ -90,17 +92,20 @@ class TopBar(QWidget):
         gap = GAP_PX
         self._layout.setContentsMargins(gap, gap // 2, gap, gap // 2)
         self._layout.setSpacing(gap)
-        size = tokens.px(40)
         for btn in self.findChildren(QToolButton):
-            name = btn.property("iconName")
-            if name:
-                btn.setIcon(icon(name, tokens.palette.on_top_bar, size))
-                btn.setIconSize(QSize(size, size))
+            self._apply_icon(btn)
         for index, btn in enumerate(self.size_buttons):
             # Each "A" is drawn at the size it selects, so the choice shows itself.
             px = round(tokens.body * (1.0 + 0.25 * index) / tokens.scale)
             btn.setStyleSheet(f"font-size: {max(px, tokens.body)}px;")
         self._fit()
+
+    def _apply_icon(self, btn: QToolButton) -> None:
+        name = btn.property("iconName")
+        if name:
+            size = self._tokens.px(40)
+            btn.setIcon(icon(name, self._tokens.palette.on_top_bar, size))
+            btn.setIconSize(QSize(size, size))
 
     # texts -----------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -125,6 +130,8 @@ class TopBar(QWidget):
 
     def _fit(self) -> None:
         """Give every button at least its size hint: texts change with language and scale."""
+        if not self._built:
+            return  # the constructor fits once, at its end
         for btn in self.findChildren(QToolButton):
             btn.setMinimumSize(0, 0)
             btn.ensurePolished()
@@ -192,7 +199,7 @@ class TopBar(QWidget):
         index = VOLUME_LEVELS.index(self._volume)
         self.volume.setProperty("iconName", ("volume_low", "volume_medium", "volume_high")[index])
         self.volume.setAccessibleName(tr("Change the volume (now {level})", level=self._volume_word()))
-        self.apply_tokens(self._tokens)
+        self._apply_icon(self.volume)
 
     def volume_word(self) -> str:
         return self._volume_word()
@@ -201,9 +208,13 @@ class TopBar(QWidget):
         # A property, not :checked, so the style sheet's colours reach the palette on re-polish
         # (the audit measures contrast from the palette).
         for btn in self.size_buttons:
-            btn.setProperty("selected", btn.property("scale") == scale)
-            btn.style().unpolish(btn)
-            btn.style().polish(btn)
+            selected = btn.property("scale") == scale
+            if btn.property("selected") == selected:
+                continue
+            btn.setProperty("selected", selected)
+            if btn.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):  # else polished later anyway
+                btn.style().unpolish(btn)
+                btn.style().polish(btn)
 
     def set_sync_status(self, online: bool, pending: int, refused: str = "") -> None:
         """``refused`` is the server's refusal key (auth.revoked, ...) or "" when not refused."""
