@@ -57,7 +57,10 @@ def drivers(role: str | None = None) -> list[DriverInfo]:
 
 
 def get(role: str, driver_id: str) -> DriverInfo:
-    _load_builtin()
+    if (role, driver_id) not in _DRIVERS:
+        _load_role(role)  # only the package of this role: the speech driver need not import NumPy
+    if (role, driver_id) not in _DRIVERS:
+        _load_builtin()
     try:
         return _DRIVERS[(role, driver_id)]
     except KeyError:
@@ -92,6 +95,15 @@ def module_available(name: str) -> Callable[[], tuple[bool, str]]:
 _BUILTIN_MODULES = ("devices.speech", "devices.vitals", "devices.scanner", "devices.printer", "devices.camera",
                     "devices.microphone")
 _loaded = False
+_VITALS_PACKAGE = "devices.vitals"  # bp, spo2, thermometer, scale, glucose
+_ROLE_PACKAGES = {"speech": "devices.speech", "scanner": "devices.scanner", "printer": "devices.printer",
+                  "camera": "devices.camera", "microphone": "devices.microphone"}
+
+
+def _load_role(role: str) -> None:
+    """Import the driver package that registers ``role``'s drivers (unknown roles: none)."""
+    if role in ROLES:
+        importlib.import_module(_ROLE_PACKAGES.get(role, _VITALS_PACKAGE))
 
 
 def _load_builtin() -> None:

@@ -44,6 +44,20 @@ class DeviceHub:
     def is_configured(self, role: str) -> bool:
         return role in self._config.devices
 
+    def preload_modules(self) -> None:
+        """Import the configured drivers' modules (OpenCV, NumPy, bleak...) without creating them.
+
+        The runtime runs this on a worker after the first paint, while nobody is using the kiosk,
+        so the first screen that needs a device does not stall on imports. Never raises.
+        """
+        for role, setting in list(self._config.devices.items()):
+            if self._closed:
+                return
+            try:
+                registry.get(role, setting.driver).load()
+            except Exception as exc:  # noqa: BLE001 - get() reports the real problem later
+                log.info("driver module for %s not preloaded: %s", role, type(exc).__name__)
+
     def get(self, role: str) -> Any | None:
         """The role's driver (created on first call), or None when unconfigured or broken."""
         with self._lock:

@@ -35,6 +35,7 @@ class Runtime:
     _opening: concurrent.futures.Future[Any] | None = None
     _sync_started: threading.Event = field(default_factory=threading.Event)
     _later: tuple[str, ...] = ()  # what start_runtime left for after_first_paint()
+    _preload: threading.Thread | None = None
 
     def after_first_paint(self) -> None:
         """What the home screen need not wait for: log files, the speech engine, the database.
@@ -50,6 +51,9 @@ class Runtime:
             self.voice.use_backend(build_backend(self.config.voice))
         if "database" in later:
             self.open_database_async()
+        if later and self.devices is not None:
+            self._preload = threading.Thread(target=self.devices.preload_modules, name="driver-preload", daemon=True)
+            self._preload.start()
 
     def open_database_async(self) -> concurrent.futures.Future[Any]:
         """Open (and migrate) the database on a worker thread; the UI paints meanwhile.
@@ -165,6 +169,9 @@ class Runtime:
 
     def close(self) -> None:
         self.voice.close()
+        if self._preload is not None:
+            self._preload.join(timeout=60)  # imports cannot be interrupted; they end on their own
+            self._preload = None
         if self.devices is not None:
             self.devices.close()
         if self._executor is not None:

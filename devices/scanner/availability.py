@@ -7,7 +7,13 @@ import os
 import sys
 from pathlib import Path
 
-from devices.scanner.decoders import decoder_availability
+
+def decoder_availability(decoder: str = "auto") -> tuple[bool, str]:
+    """See :func:`devices.scanner.decoders.decoder_availability` (imported here on first use:
+    the registry imports this module with every driver package, and the decoders need NumPy)."""
+    from devices.scanner.decoders import decoder_availability as check
+
+    return check(decoder)
 
 
 def opencv_availability() -> tuple[bool, str]:

@@ -62,3 +62,21 @@ def test_reconfigure_swaps_drivers_but_keeps_subscribers_and_tells_them():
     hub.get("bp").measure_async(NullPromptHandler(), CancelToken(), timeout_s=0.001).exception(timeout=10)
     assert any(role == "bp" for role, _ in seen)  # the new driver's changes still reach the old subscriber
     hub.close()
+
+
+def test_preloading_imports_the_configured_driver_modules_but_creates_no_driver(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from support.kiosk_world import config_with_devices\n"
+        "from kiosk.device_hub import DeviceHub\n"
+        "hub = DeviceHub(config_with_devices({'printer': {'driver': 'dummy'}, 'bp': {'driver': 'no-such'}}))\n"
+        "before = 'devices.printer.factories' in sys.modules\n"
+        "hub.preload_modules()\n"
+        "print(before, 'devices.printer.factories' in sys.modules, hub._drivers == {})\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True,
+                         env={**__import__("os").environ, "PYTHONPATH": "tests:."})
+    assert out.stdout.split() == ["False", "True", "True"]
