@@ -37,6 +37,52 @@ def bare() -> None:
     print(done[0])
 
 
+def plain() -> None:
+    """The kiosk's home screen rebuilt in plain PySide6: no kiosk module, same widgets, texts,
+    style sheet (PROBE_QSS, written by the parent) and on-screen keyboard input method. What Qt
+    itself costs for this screen; the kiosk's own start-up work is the difference."""
+    if os.environ.get("PROBE_IM"):
+        os.environ.setdefault("QT_IM_MODULE", os.environ["PROBE_IM"])
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QLabel, QPushButton, QToolButton, QVBoxLayout, QWidget
+
+    app = QApplication(sys.argv[:1])
+    with open(os.environ["PROBE_QSS"], encoding="utf-8") as qss:
+        app.setStyleSheet(qss.read())
+    window = QWidget()
+    column = QVBoxLayout(window)
+    bar = QHBoxLayout()
+    column.addLayout(bar)
+    for text in ("首页", "返回", "再听一遍", "A", "A+", "A++", "音量", "English", "离线\n↑0", "12:00"):
+        button = QToolButton()
+        button.setText(text)
+        bar.addWidget(button)
+    for text, role in (("您好！今天想办什么事？", "heading"), ("请轻触下面的大按钮。每个页面都会为您朗读。", "body")):
+        label = QLabel(text)
+        label.setProperty("role", role)
+        column.addWidget(label)
+    grid = QGridLayout()
+    column.addLayout(grid, 1)
+    for index, (name, description) in enumerate((("健康小屋", "血压、血氧、体重"), ("报事报修", "报修或反映问题"),
+                                                 ("食堂订餐", "用积分订餐"), ("我的积分", "查看和使用积分"),
+                                                 ("呼叫工作人员", "请工作人员来帮您"))):
+        tile = QPushButton()
+        texts = QVBoxLayout(tile)
+        for text, role in ((name, "tileName"), (description, "tileDescription")):
+            label = QLabel(text)
+            label.setProperty("role", role)
+            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+            texts.addWidget(label)
+        grid.addWidget(tile, index // 3, index % 3)
+    window.resize(1920, 1080)
+    done = []
+    probe = _paint_probe(window, lambda: done.append(time.perf_counter() - T0) or app.quit())
+    window.show()
+    app.exec()
+    del probe
+    print(done[0])
+
+
 def kiosk() -> None:
     """The real start path of `kiosk run` (ui.cli imports, config, runtime, ui.app.run)."""
     from kiosk.config import load
@@ -63,4 +109,4 @@ def kiosk() -> None:
 
 
 if __name__ == "__main__":
-    {"bare": bare, "kiosk": kiosk}[sys.argv[1]]()
+    {"bare": bare, "plain": plain, "kiosk": kiosk}[sys.argv[1]]()
