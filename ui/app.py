@@ -92,6 +92,9 @@ def run(
     from ui.qt_translations import QtTranslations  # QLocale's enums cost ~8 ms: after the paint
 
     qt_strings = QtTranslations(app)
+    from ui.service_watchdog import start_service_watchdog
+
+    service = start_service_watchdog()  # systemd: READY=1 now that the home screen shows, then pings
     # After the first paint: log files, the speech engine, and the database (SQLAlchemy + Alembic
     # imports, migrations) on a worker; whatever start_runtime() left "later".
     QTimer.singleShot(0, runtime.after_first_paint)
@@ -119,6 +122,8 @@ def run(
     with loop:
         loop.run_until_complete(done.wait())
     wake.stop()
+    if service is not None:
+        service.stop()
     window.shutdown()
     qt_strings.close()
     return window.tech.exit_code  # RESTART_EXIT_CODE when a technician chose restart
