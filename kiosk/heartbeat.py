@@ -83,7 +83,7 @@ def build_heartbeat(runtime: Any, started: float, *, query_paper: bool = True,
 
 def send_heartbeat(client: Any, beat: Heartbeat) -> HeartbeatAnswer:
     """POST /heartbeat with the kiosk's credentials; raises the transport's SyncError subclasses."""
-    return client._call("POST", HEARTBEAT_PATH, HeartbeatAnswer, body=beat)  # noqa: SLF001 - same timeouts and auth
+    return client.call("POST", HEARTBEAT_PATH, HeartbeatAnswer, body=beat)
 
 
 class HeartbeatSender:

@@ -29,8 +29,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _post(client: ServerClient, path: str, body: BaseModel, model: type[M]) -> M:
-    # ServerClient's private call carries its timeouts, deadline, auth and error mapping.
-    return client._call("POST", path, model, body=body)  # noqa: SLF001
+    return client.call("POST", path, model, body=body)
 
 
 def book(client: ServerClient, request: BookingRequest) -> BookingAnswer:
@@ -62,4 +61,4 @@ def check_in(client: ServerClient, request: CheckInRequest) -> CheckInAnswer:
 
 
 def profile(client: ServerClient, resident_id: str) -> PointsProfile:
-    return client._call("GET", f"/points/residents/{resident_id}", PointsProfile)  # noqa: SLF001
+    return client.call("GET", f"/points/residents/{resident_id}", PointsProfile)

@@ -240,8 +240,7 @@ def public_status(client, receipt_payload: str) -> PublicStatus:  # noqa: ANN001
         raise errors.RequestError(errors.INVALID_RECEIPT)
     tracking_no, code = parsed
     try:
-        # ServerClient._call: the client's own timeouts, deadline, auth and error mapping.
-        answer: PublicRequestStatus = client._call(
+        answer: PublicRequestStatus = client.call(
             "GET", f"/requests/{tracking_no}/public", PublicRequestStatus, params={"code": code})
     except BadRequest as exc:
         if exc.status == 404:

@@ -36,8 +36,7 @@ def _ask(client: Any, request: ResidentLookupRequest) -> tuple[list[Resident], b
     if client is None:
         raise LookupFailed(NEEDS_SERVER)
     try:
-        # ServerClient's private call carries its timeouts, deadline, auth and error mapping.
-        answer = client._call("POST", "/staff/lookup", ResidentLookupAnswer, body=request)  # noqa: SLF001
+            answer = client.call("POST", "/staff/lookup", ResidentLookupAnswer, body=request)
     except (Refused, BadRequest) as exc:  # the server's own answer: staff.not_allowed, auth.revoked, ...
         raise LookupFailed(exc.key, **exc.params) from None
     except SyncError:  # offline, busy, broken: a look-up is not queued, so say so plainly

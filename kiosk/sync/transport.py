@@ -106,24 +106,24 @@ class ServerClient:
 
     def health(self) -> HealthResponse:
         """GET /health (no authentication)."""
-        return self._call("GET", "/health", HealthResponse, auth=False)
+        return self.call("GET", "/health", HealthResponse, auth=False)
 
     def enroll(self, code: str, kiosk_name: str, install_id: str) -> EnrollResponse:
         """POST /enroll with a one-time code; a bad code raises Refused with the server's key."""
         body = EnrollRequest(code=code, kiosk_name=kiosk_name, install_id=install_id, version=__version__)
-        return self._call("POST", "/enroll", EnrollResponse, body=body, auth=False)
+        return self.call("POST", "/enroll", EnrollResponse, body=body, auth=False)
 
     def push(self, records: Sequence[OutboxRecord]) -> PushResponse:
         """POST /sync/push: results for a prefix of ``records``, in order."""
-        return self._call("POST", "/sync/push", PushResponse, body=PushRequest(records=list(records)))
+        return self.call("POST", "/sync/push", PushResponse, body=PushRequest(records=list(records)))
 
     def changes(self, cursor: int, limit: int) -> ChangesResponse:
         """GET /sync/changes after ``cursor`` (at most ``limit`` changes)."""
-        return self._call("GET", "/sync/changes", ChangesResponse, params={"cursor": cursor, "limit": limit})
+        return self.call("GET", "/sync/changes", ChangesResponse, params={"cursor": cursor, "limit": limit})
 
     def reserve(self, request: ReserveRequest) -> ReserveGrant:
         """POST /reserves: move points of a resident to this kiosk (online only)."""
-        return self._call("POST", "/reserves", ReserveGrant, body=request)
+        return self.call("POST", "/reserves", ReserveGrant, body=request)
 
     def close(self) -> None:
         """Close every thread's session; later calls raise Offline."""
@@ -133,23 +133,7 @@ class ServerClient:
         for session in sessions:
             session.close()
 
-    # --- plumbing ------------------------------------------------------------------------------
-
-    def _session(self) -> requests.Session:
-        session = getattr(self._local, "session", None)
-        if session is None:
-            session = requests.Session()
-            session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise override verify
-            session.verify = self.ca_bundle or True
-            session.headers["User-Agent"] = f"community-kiosk/{__version__}"
-            with self._lock:
-                if self._closed:
-                    raise Offline("client closed")
-                self._sessions.append(session)
-            self._local.session = session
-        return session
-
-    def _call(
+    def call(
         self,
         method: str,
         path: str,
@@ -159,6 +143,10 @@ class ServerClient:
         params: dict[str, Any] | None = None,
         auth: bool = True,
     ) -> M:
+        """``method`` ``path`` (under /api/v1) with the client's timeouts, deadline, credentials
+        and error mapping; the answer parsed as ``model``. The feature modules' online calls
+        (canteen, look-up, public request status, heartbeat) use it. Raises the SyncError
+        subclasses: Offline, TlsFailure, NotEnrolled, Refused, BadRequest, ..."""
         headers = {"Accept": "application/json"}
         if auth:
             if self.credentials is None:
@@ -189,6 +177,22 @@ class ServerClient:
             response.close()
         log.debug("%s %s -> %d in %.3f s", method, path, response.status_code, time.monotonic() - started)
         return self._decode(response, raw, model)
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    def _session(self) -> requests.Session:
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.trust_env = False  # REQUESTS_CA_BUNDLE would otherwise override verify
+            session.verify = self.ca_bundle or True
+            session.headers["User-Agent"] = f"community-kiosk/{__version__}"
+            with self._lock:
+                if self._closed:
+                    raise Offline("client closed")
+                self._sessions.append(session)
+            self._local.session = session
+        return session
 
     def _read_body(self, response: requests.Response, deadline: float) -> bytes:
         """Stream the body, re-arming the socket timeout so the whole read ends by ``deadline``."""

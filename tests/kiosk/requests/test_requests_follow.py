@@ -191,7 +191,7 @@ def test_a_receipt_payload_is_recognised_and_anything_else_is_not():
 
 def test_public_status_refuses_a_text_that_is_not_a_receipt_without_asking_the_server():
     class NoServer:
-        def _call(self, *args, **kw):  # noqa: ANN002, ANN003, ANN202
+        def call(self, *args, **kw):  # noqa: ANN002, ANN003, ANN202
             raise AssertionError("the server must not be asked")
 
     with pytest.raises(RequestError) as info:
