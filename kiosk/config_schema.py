@@ -5,7 +5,7 @@ start-up budget of the kiosk (first paint within 1.5x of a bare Qt window). Sett
 dozen scalars, so this module checks exactly what the config needs (bool, int, float, str,
 Literal, ``X | None``, nested sections, ``dict[str, Section]``, numeric bounds, named checks) and
 keeps pydantic's spelling (``Field``, ``model_validate``, ``model_copy``, ``model_fields``) so
-declarations read the same. Wire schemas (kiosk/protocol.py) still use pydantic, off the start path.
+declarations read the same. Wire schemas (kiosk/protocol/) still use pydantic, off the start path.
 """
 
 from __future__ import annotations
