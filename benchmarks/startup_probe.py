@@ -23,11 +23,8 @@ def _paint_probe(widget, on_painted):  # noqa: ANN001
     return probe
 
 
-def bare() -> None:
-    from PySide6.QtWidgets import QApplication, QLabel
-
-    app = QApplication(sys.argv[:1])
-    window = QLabel("hello")
+def _print_first_paint(app, window) -> None:  # noqa: ANN001
+    """Show ``window`` full size, run until its first paint, print seconds since process start."""
     window.resize(1920, 1080)
     done = []
     probe = _paint_probe(window, lambda: done.append(time.perf_counter() - T0) or app.quit())
@@ -35,6 +32,14 @@ def bare() -> None:
     app.exec()
     del probe
     print(done[0])
+
+
+def bare() -> None:
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    app = QApplication(sys.argv[:1])
+    window = QLabel("hello")
+    _print_first_paint(app, window)
 
 
 def plain() -> None:
@@ -74,13 +79,7 @@ def plain() -> None:
             label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
             texts.addWidget(label)
         grid.addWidget(tile, index // 3, index % 3)
-    window.resize(1920, 1080)
-    done = []
-    probe = _paint_probe(window, lambda: done.append(time.perf_counter() - T0) or app.quit())
-    window.show()
-    app.exec()
-    del probe
-    print(done[0])
+    _print_first_paint(app, window)
 
 
 def kiosk() -> None:

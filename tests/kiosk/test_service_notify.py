@@ -4,24 +4,18 @@ from __future__ import annotations
 
 import os
 import socket
-import tempfile
 
 import pytest
 
 from kiosk.service_notify import ServiceNotifier
+from support.notify_socket import notify_socket
 
 
 @pytest.fixture
 def listener():
-    folder = tempfile.mkdtemp(prefix="sdn-", dir="/tmp")  # AF_UNIX paths must stay short
-    path = os.path.join(folder, "notify")
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(path)
-    sock.settimeout(2)
-    yield path, sock
-    sock.close()
-    os.unlink(path)
-    os.rmdir(folder)
+    with notify_socket() as (path, sock):
+        sock.settimeout(2)
+        yield path, sock
 
 
 def test_ready_ping_and_stopping_reach_the_socket_systemd_named(listener):

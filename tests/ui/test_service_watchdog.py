@@ -7,25 +7,19 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 
 import pytest
 
 from kiosk.service_notify import ServiceNotifier
+from support.notify_socket import notify_socket
 from ui.service_watchdog import ServiceWatchdog
 
 
 @pytest.fixture
 def listener():
-    folder = tempfile.mkdtemp(prefix="sdn-", dir="/tmp")  # AF_UNIX paths must stay short
-    path = os.path.join(folder, "notify")
-    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-    sock.bind(path)
-    yield path, sock
-    sock.close()
-    os.unlink(path)
-    os.rmdir(folder)
+    with notify_socket() as (path, sock):
+        yield path, sock
 
 
 def _messages(sock: socket.socket, until: float, stop_after: str | None = None) -> list[str]:
