@@ -43,3 +43,4 @@ from kiosk.protocol.ops import (  # noqa: F401 - re-exported
     AWARD_HOURS_STEP, MAX_AWARD_HOURS, points_for_hours, PointsAward, ResidentLookupRequest, ResidentMatch,
     ResidentLookupAnswer,
 )
+from kiosk.protocol.request_catalog import DEFAULT_REQUEST_CATEGORIES  # noqa: F401 - re-exported
