@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy
 
 from kiosk.i18n import N_, _, sentences, tr
+from ui.scanner_listener import ScannerListener
 from ui.screens import register_screen
 from ui.widgets import canteen_samples as samples
 from ui.widgets.canteen_parts import ServiceScreen, day_name, meal_name, set_flag, set_texts, text_label
@@ -43,7 +44,7 @@ class CanteenCounterScreen(ServiceScreen):
         self.queue: list[str] = []
         self.live = False
         self.clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # the meal is judged by it
-        self._unsubscribe: Callable[[], None] | None = None
+        self._scanner = ScannerListener(lambda payload: self.scanned.emit(payload))
         layout = self.column()
         self.heading = self.label("canteenCounterHeading", "title")
         self.explain = text_label("canteenCounterExplain")
@@ -135,7 +136,7 @@ class CanteenCounterScreen(ServiceScreen):
         self.live = True
         self.result, self.queue = None, []
         self.set_state("default")
-        self._listen()
+        self._scanner.start(self.ctx.runtime)
         runtime = self.ctx.runtime
         if runtime is not None and runtime.database is not None:
             from kiosk.canteen import counter
@@ -150,7 +151,7 @@ class CanteenCounterScreen(ServiceScreen):
         return self.ctx.config.kiosk.name
 
     def leave(self) -> None:
-        self._stop_listening()
+        self._scanner.stop()
         runtime = self.ctx.runtime
         if self.live and runtime is not None and runtime.database is not None:
             from kiosk.canteen import counter
@@ -161,19 +162,6 @@ class CanteenCounterScreen(ServiceScreen):
         self.live = False
         super().leave()
 
-    def _listen(self) -> None:
-        hub = getattr(self.ctx.runtime, "devices", None)
-        scanner = hub.get("scanner") if hub is not None else None
-        if scanner is None or self._unsubscribe is not None:
-            return
-        self._unsubscribe = scanner.subscribe(lambda result: self.scanned.emit(result.payload))
-        if not scanner.running:
-            scanner.open()
-
-    def _stop_listening(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
 
     def submit_payload(self, payload: str) -> None:
         """Redeem one scanned ticket (scanner or test); scans during a check wait their turn."""

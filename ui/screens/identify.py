@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 from kiosk.i18n import N_, _, current_language, sentences
 from kiosk.identity import InvalidToken
 from ui.icons import icon
+from ui.scanner_listener import ScannerListener
 from ui.screens import register_screen
 from ui.screens.base import Screen
 from ui.tasks import watch
@@ -44,7 +45,7 @@ class IdentifyScreen(Screen):
         self.next_screen = "home"
         self.allow_guest = True
         self.refusal_key = ""
-        self._unsubscribe: Callable[[], None] | None = None
+        self._scanner = ScannerListener(lambda payload: self.scanned.emit(payload))
         self._pending: Any = None
         layout = self.column()
         self.heading = self.label("identifyHeading", "title")
@@ -143,10 +144,10 @@ class IdentifyScreen(Screen):
         self.allow_guest = bool(params.get("allow_guest", True))
         self.refusal_key = ""
         super().set_state("default")
-        self._listen()
+        self._scanner.start(self.ctx.runtime)
 
     def leave(self) -> None:
-        self._stop_listening()
+        self._scanner.stop()
         if self._pending is not None:
             self._pending.discard()
             self._pending = None
@@ -156,20 +157,7 @@ class IdentifyScreen(Screen):
         super().reset_personal()
 
     # scanning ----------------------------------------------------------------------------------
-    def _listen(self) -> None:
-        runtime = self.ctx.runtime
-        hub = getattr(runtime, "devices", None)
-        scanner = hub.get("scanner") if hub is not None else None
-        if scanner is None or self._unsubscribe is not None:
-            return
-        self._unsubscribe = scanner.subscribe(lambda result: self.scanned.emit(result.payload))
-        if not scanner.running:
-            scanner.open()  # starts its own thread and returns at once
 
-    def _stop_listening(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
 
     def submit_payload(self, payload: str) -> None:
         """Verify a scanned payload (scanner or test); ignored while a check is running."""

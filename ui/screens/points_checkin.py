@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy
 
 from kiosk.i18n import _, sentences, tr
 from ui.icons import icon
+from ui.scanner_listener import ScannerListener
 from ui.screens import register_screen
 from ui.widgets import points_samples as samples
 from ui.widgets.canteen_parts import ServiceScreen, error_text, set_flag, set_texts, text_label
@@ -29,7 +30,7 @@ class PointsCheckInScreen(ServiceScreen):
         self.result: Any = None
         self.refusal = ""
         self.live = False
-        self._unsubscribe: Callable[[], None] | None = None
+        self._scanner = ScannerListener(lambda payload: self.scanned.emit(payload))
         layout = self.column()
         self.heading = self.label("pointsCheckInHeading", "heading")
         row = QHBoxLayout()
@@ -112,25 +113,12 @@ class PointsCheckInScreen(ServiceScreen):
         self.live = True
         self.result, self.refusal = None, ""
         self.set_state("default")
-        self._listen()
+        self._scanner.start(self.ctx.runtime)
 
     def leave(self) -> None:
-        self._stop_listening()
+        self._scanner.stop()
         super().leave()
 
-    def _listen(self) -> None:
-        hub = getattr(self.ctx.runtime, "devices", None)
-        scanner = hub.get("scanner") if hub is not None else None
-        if scanner is None or self._unsubscribe is not None:
-            return
-        self._unsubscribe = scanner.subscribe(lambda result: self.scanned.emit(result.payload))
-        if not scanner.running:
-            scanner.open()
-
-    def _stop_listening(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
 
     def submit_payload(self, payload: str) -> None:
         """Check the resident in with a scanned activity code; ignored while a check runs."""
@@ -160,7 +148,7 @@ class PointsCheckInScreen(ServiceScreen):
         self.show_state("refused")
 
     def reset_personal(self) -> None:
-        self._stop_listening()
+        self._scanner.stop()
         self.live = False
         self.result, self.refusal = None, ""
         super().reset_personal()

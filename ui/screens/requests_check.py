@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.i18n import N_, _, sentences
 from ui.icons import icon
+from ui.scanner_listener import ScannerListener
 from ui.screens import register_screen
 from ui.widgets.requests_parts import RequestsScreen, set_texts, text_label
 
@@ -49,7 +50,7 @@ class RequestsCheckScreen(RequestsScreen):
     scanned = Signal(str)  # a scanner thread's payload, re-emitted on the Qt thread
 
     def build(self) -> None:
-        self._unsubscribe: Callable[[], None] | None = None
+        self._scanner = ScannerListener(lambda payload: self.scanned.emit(payload))
         self.busy = False
         gap = self.ctx.tokens.gap
         layout = self.column()
@@ -113,24 +114,14 @@ class RequestsCheckScreen(RequestsScreen):
     def enter(self, **params: object) -> None:
         self.busy = False
         super().set_state("default")
-        self._listen()
+        self._scanner.start(self.runtime)
 
     def leave(self) -> None:
         super().leave()
         self.busy = False
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        self._scanner.stop()
 
     # scanning ------------------------------------------------------------------------------------
-    def _listen(self) -> None:
-        hub = getattr(self.runtime, "devices", None)
-        scanner = hub.get("scanner") if hub is not None else None
-        if scanner is None or self._unsubscribe is not None:
-            return
-        self._unsubscribe = scanner.subscribe(lambda result: self.scanned.emit(result.payload))
-        if not scanner.running:
-            scanner.open()  # starts its own thread and returns at once
 
     def submit_payload(self, payload: str) -> None:
         """Look up a scanned receipt (scanner or test); ignored while a lookup runs."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout, QWidget
 
 from kiosk.i18n import _, sentences, tr
+from ui.scanner_listener import ScannerListener
 from ui.screens import register_screen
 from ui.staff_parts import StaffScreen, key_size, resident_words, sample_family, sample_resident
 from ui.tech_parts import clear_layout, device_words, set_texts
@@ -35,7 +36,7 @@ class StaffLookupScreen(StaffScreen):
         self.matches: list[Any] = []
         self.more = False
         self.error_key, self.error_params = "", {}
-        self._unsubscribe: Callable[[], None] | None = None
+        self._scanner = ScannerListener(lambda payload: self.scanned.emit(payload))
         layout = self.tech_column()
         top = self.row()
         self.heading = self.label("staffLookupHeading", "heading")
@@ -173,11 +174,11 @@ class StaffLookupScreen(StaffScreen):
         self.digits, self.matches, self.more = "", [], False
         self.name_box.clear()
         self.show_state("default")
-        self._listen()
+        self._scanner.start(self.runtime)
 
     def leave(self) -> None:
         super().leave()
-        self._stop_listening()
+        self._scanner.stop()
 
     def reset_personal(self) -> None:
         self.digits, self.matches, self.more = "", [], False
@@ -256,18 +257,3 @@ class StaffLookupScreen(StaffScreen):
         self.ctx.session.identify(resident)
         log.info("staff serves a resident (operator %s)", self.ctx.session.operator_id)
         self.ctx.navigate("staff_home")
-
-    # the scanner ---------------------------------------------------------------------------------
-    def _listen(self) -> None:
-        hub = getattr(self.runtime, "devices", None)
-        scanner = hub.get("scanner") if hub is not None else None
-        if scanner is None or self._unsubscribe is not None:
-            return
-        self._unsubscribe = scanner.subscribe(lambda result: self.scanned.emit(result.payload))
-        if not scanner.running:
-            scanner.open()
-
-    def _stop_listening(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None

@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.i18n import _, current_language, sentences, tr
+from ui.scanner_listener import ScannerListener
 from ui.screens import register_screen
 from ui.screens.tech_signin import KEYS, MAX_PIN_DIGITS, PIN_DIGITS, wait_words
 from ui.staff_parts import StaffScreen, key_size, sample_staff
@@ -41,7 +42,7 @@ class StaffSigninScreen(StaffScreen):
         self.error_key, self.error_params = "", {}
         self.locked_until_s = 0.0
         self._busy = False
-        self._unsubscribe: Callable[[], None] | None = None
+        self._scanner = ScannerListener(lambda payload: self.scanned.emit(payload))
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         layout = self.tech_column()
@@ -193,14 +194,14 @@ class StaffSigninScreen(StaffScreen):
     def enter(self, **params: object) -> None:
         self.pin, self.chosen, self.page, self._busy = "", None, 0, False
         self.show_state("default")
-        self._listen()
+        self._scanner.start(self.runtime)
         self._load_staff()
 
     def leave(self) -> None:
         super().leave()
         self._busy = False
         self.pin = ""
-        self._stop_listening()
+        self._scanner.stop()
         self._tick.stop()
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - the window closing stops the countdown
@@ -331,18 +332,3 @@ class StaffSigninScreen(StaffScreen):
             self.show_state("pin", speak=True)
         else:
             self.status.setText(self._status_text())
-
-    # the scanner ---------------------------------------------------------------------------------
-    def _listen(self) -> None:
-        hub = getattr(self.runtime, "devices", None)
-        scanner = hub.get("scanner") if hub is not None else None
-        if scanner is None or self._unsubscribe is not None:
-            return
-        self._unsubscribe = scanner.subscribe(lambda result: self.scanned.emit(result.payload))
-        if not scanner.running:
-            scanner.open()
-
-    def _stop_listening(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None

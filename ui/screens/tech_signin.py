@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.i18n import N_, _, sentences, tr
+from ui.scanner_listener import ScannerListener
 from ui.screens import register_screen
 from ui.tech_mode import tech_mode
 from ui.tech_parts import Relay, TechScreen, device_words, set_texts
@@ -46,7 +47,7 @@ class TechSigninScreen(TechScreen):
         self.error_params: dict[str, object] = {}
         self.locked_until_s = 0.0  # time.monotonic() when the lock ends
         self._busy = False
-        self._unsubscribe: Callable[[], None] | None = None
+        self._scanner = ScannerListener(lambda payload: self.relay.post(self.submit_qr, payload))
         self.relay = Relay(self)  # scans arrive on the scanner's thread
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
@@ -152,14 +153,14 @@ class TechSigninScreen(TechScreen):
         self.error_key = ""
         self._busy = False
         self.show_state("locked" if self.wait_s() > 0 else "default")
-        self._listen()
+        self._scanner.start(self.runtime)
         self._check_lock()
 
     def leave(self) -> None:
         super().leave()
         self._busy = False
         self.pin = ""
-        self._stop_listening()
+        self._scanner.stop()
         self._tick.stop()
 
     def hideEvent(self, event: Any) -> None:  # noqa: N802 - the window closing stops the countdown
@@ -260,18 +261,3 @@ class TechSigninScreen(TechScreen):
             self.show_state("default", speak=True)
         else:
             self.status.setText(self._status_text())
-
-    # the scanner ---------------------------------------------------------------------------------
-    def _listen(self) -> None:
-        hub = getattr(self.runtime, "devices", None)
-        scanner = hub.get("scanner") if hub is not None else None
-        if scanner is None or self._unsubscribe is not None:
-            return
-        self._unsubscribe = scanner.subscribe(lambda result: self.relay.post(self.submit_qr, result.payload))
-        if not scanner.running:
-            scanner.open()
-
-    def _stop_listening(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
