@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QColor, QFontInfo, QFontMetrics, QImage
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractScrollArea,
     QAbstractItemView,
     QAbstractSlider,
     QAbstractSpinBox,
@@ -118,6 +119,21 @@ def clipped(widget: QWidget) -> str:
     return ""
 
 
+def shown_part(widget: QWidget) -> QRect | None:
+    """The part of ``widget`` its containers leave on screen, when they cut some of it off (a
+    container laid out smaller than what it holds); None when it shows whole. Widgets inside a
+    scroll area are meant to be partly out of view and are not judged."""
+    shown = widget.rect()  # in the coordinates of ``child``, walking up to the window
+    child, parent = widget, widget.parentWidget()
+    while parent is not None and not child.isWindow():
+        if isinstance(parent, QAbstractScrollArea) or isinstance(parent.parentWidget(), QAbstractScrollArea):
+            return None  # the scroll area's viewport, or the content widget inside it
+        shown = shown.translated(child.pos()).intersected(parent.rect())
+        child, parent = parent, parent.parentWidget()
+    shown = shown.translated(-widget.mapTo(child, QPoint(0, 0)))
+    return None if shown == widget.rect() or widget.rect().isEmpty() else shown
+
+
 def untranslated(text: str, lang: str) -> bool:
     """A text in the wrong script for ``lang``: a string that never went through the catalogue."""
     if not text or text in LANGUAGE_NEUTRAL:
@@ -175,6 +191,11 @@ def audit_view(window: MainWindow, shot: Shot, lang: str, scale: float) -> list[
                 add(widget, "translation", f"text not in {lang}: {text[:40]!r}")
         if not bounds.contains(rect):
             add(widget, "clipped widget", f"{rect.getRect()} leaves the window {bounds.getRect()}")
+        else:
+            shown = shown_part(widget)
+            if shown is not None:
+                add(widget, "clipped widget",
+                    f"only {shown.width()}x{shown.height()}px of {widget.width()}x{widget.height()}px show (cut by its container)")
         if interactive:
             if not widget.objectName():
                 add(widget, "object name", "interactive widget without objectName")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 from kiosk.config import load
 from ui import screens as screen_registry
@@ -36,12 +36,19 @@ class BadScreen(Screen):
         self.cramped.setObjectName("cramped")
         self.cramped.setWordWrap(False)
         self.cramped.setGeometry(10, 500, 60, 40)
+        self.box = QWidget(self)  # a container laid out smaller than the button it holds
+        self.box.setGeometry(600, 300, 200, 60)
+        self.cut = QPushButton(self.box)
+        self.cut.setObjectName("cutButton")
+        self.cut.setAccessibleName("cut")
+        self.cut.setGeometry(0, 0, 160, 100)
 
     def retranslate(self) -> None:
         self.tiny.setText("太小的字")
         self.cramped.setText("这一行文字太长了放不下")
         self.neighbour.setText("好")
         self.small_button.setText("x")
+        self.cut.setText("好")
 
     def prompt(self) -> str:
         return ""
@@ -69,6 +76,8 @@ def test_audit_names_widget_and_rule_for_every_breach(bad_screen_window, qtbot):
     assert ("QPushButton", "accessible name") in rules
     assert ("QPushButton", "target gap") in rules
     assert ("cramped", "clipped text") in rules
+    assert ("cutButton", "clipped widget") in rules
+    assert ("neighbour", "clipped widget") not in rules
     assert ("-", "spoken prompt") in rules
     assert all(f.screen == BadScreen.name for f in findings)
 

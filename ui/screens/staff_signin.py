@@ -10,9 +10,9 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.i18n import _, current_language, sentences, tr
+from ui.pin_pad import PinPad, wait_words
 from ui.scanner_listener import ScannerListener
 from ui.screens import register_screen
-from ui.screens.tech_signin import KEYS, MAX_PIN_DIGITS, PIN_DIGITS, wait_words
 from ui.staff_parts import StaffScreen, key_size, sample_staff
 from ui.tech_parts import clear_layout, device_words, set_texts
 
@@ -23,7 +23,7 @@ SAMPLE_WAIT_S = 90
 
 
 @register_screen
-class StaffSigninScreen(StaffScreen):
+class StaffSigninScreen(PinPad, StaffScreen):
     """States: default (choose who you are), pin (the PIN pad), checking, wrong, locked, not_ready, no_staff.
 
     The PIN goes to ``kiosk.staff.auth.sign_in_pin`` (role staff, the chosen id) and a scanned card
@@ -84,14 +84,7 @@ class StaffSigninScreen(StaffScreen):
         pin_actions.addStretch(1)
         texts.addLayout(pin_actions)
         row.addLayout(texts, 1)
-        pad = self.grid()
-        self.keys = {}
-        for index, key in enumerate(KEYS):
-            btn = self.button(f"staffSigninKey_{key}", "techSecondary" if not key.isdigit() else "tech")
-            btn.setFixedSize(key_size(self.ctx.tokens))
-            self.keys[key] = btn
-            pad.addWidget(btn, index // 3, index % 3)
-        row.addLayout(pad)
+        row.addLayout(self.build_pin_pad("staffSigninKey", key_size(self.ctx.tokens)))
         layout.addWidget(self.pin_box, 1)
         layout.addStretch(1)
 
@@ -110,7 +103,7 @@ class StaffSigninScreen(StaffScreen):
         self._fill_names()
         name = f"{self.chosen[1]} ({self.chosen[0]})" if self.chosen else ""
         self.who.setText(name)
-        self.dots.setText(" ".join("●" if i < len(self.pin) else "○" for i in range(max(PIN_DIGITS, len(self.pin)))))
+        self.dots.setText(self.pin_dots())
         self.dots.setAccessibleName(tr("{count} digits entered", count=len(self.pin)))
         self.status.setText(self._status_text())
         self.status.setVisible(bool(self._status_text()))
@@ -119,17 +112,9 @@ class StaffSigninScreen(StaffScreen):
         set_texts(self.more_button, _("More names"), _("Show more names"))
         self.more_button.setVisible(choosing and len(self.staff) > PAGE)
         set_texts(self.home_button, _("Back to home"))
-        for key, btn in self.keys.items():
-            if key == "clear":
-                set_texts(btn, _("Clear"), _("Clear the PIN"))
-            elif key == "delete":
-                set_texts(btn, "⌫", _("Delete the last digit"))
-            else:
-                set_texts(btn, key, tr("Digit {digit}", digit=key))
         locked = self.state in ("locked", "checking")
-        for btn in self.keys.values():
-            btn.setEnabled(not locked)
-        self.sign_in_button.setEnabled(not locked and len(self.pin) >= PIN_DIGITS)
+        self.retranslate_pin_pad(enabled=not locked)
+        self.sign_in_button.setEnabled(not locked and self.pin_complete())
 
     def _fill_names(self) -> None:
         key = (tuple(self.staff), self.page, current_language())
@@ -160,8 +145,7 @@ class StaffSigninScreen(StaffScreen):
 
     def connect_signals(self) -> None:
         self.scanned.connect(self.submit_qr)
-        for key, btn in self.keys.items():
-            btn.clicked.connect(lambda _checked=False, k=key: self.press(k))
+        self.connect_pin_pad()
         self.sign_in_button.clicked.connect(self.submit_pin)
         self.other_button.clicked.connect(self.choose_again)
         self.more_button.clicked.connect(self._next_page)
@@ -248,23 +232,15 @@ class StaffSigninScreen(StaffScreen):
     def press(self, key: str) -> None:
         if self.state in ("locked", "checking") or self.chosen is None:
             return
-        if key == "clear":
-            self.pin = ""
-        elif key == "delete":
-            self.pin = self.pin[:-1]
-        elif len(self.pin) < MAX_PIN_DIGITS:
-            self.pin += key
+        self.edit_pin(key)
         if self.state != "pin":
             self.show_state("pin")
         else:
             self.retranslate()
 
-    def wait_s(self) -> int:
-        return max(0, round(self.locked_until_s - time.monotonic()))
-
     # signing in --------------------------------------------------------------------------------
     def submit_pin(self) -> None:
-        if len(self.pin) < PIN_DIGITS or self._busy or self.wait_s() > 0 or self.chosen is None:
+        if not self.pin_complete() or self._busy or self.wait_s() > 0 or self.chosen is None:
             return
         pin, self.pin = self.pin, ""
         staff_id, config = self.chosen[0], self.ctx.config

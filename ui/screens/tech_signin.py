@@ -6,10 +6,11 @@ import logging
 import time
 from typing import Any, Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.i18n import N_, _, sentences, tr
+from ui.pin_pad import PinPad, wait_words
 from ui.scanner_listener import ScannerListener
 from ui.screens import register_screen
 from ui.tech_mode import tech_mode
@@ -17,22 +18,12 @@ from ui.tech_parts import Relay, TechScreen, device_words, set_texts
 
 log = logging.getLogger(__name__)
 
-PIN_DIGITS = 6
-MAX_PIN_DIGITS = 12
-KEYS = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "delete")
 SAMPLE_WAIT_S = 90
 FALLBACK_WRONG = N_("The PIN or card was not accepted.")
 
 
-def wait_words(seconds: int) -> str:
-    minutes, secs = divmod(max(0, seconds), 60)
-    if minutes:
-        return tr("{minutes} min {seconds} s", minutes=minutes, seconds=secs)
-    return tr("{seconds} s", seconds=secs)
-
-
 @register_screen
-class TechSigninScreen(TechScreen):
+class TechSigninScreen(PinPad, TechScreen):
     """States: default (entering), checking, wrong, locked (with the wait), not_ready.
 
     The PIN goes to ``kiosk.staff.auth.sign_in_pin`` and a scanned card to ``sign_in_qr``, on a
@@ -73,40 +64,21 @@ class TechSigninScreen(TechScreen):
         actions.addStretch(1)
         texts.addLayout(actions)
         row.addLayout(texts, 1)
-        pad = self.grid()
-        self.keys = {}
-        for index, key in enumerate(KEYS):
-            btn = self.button(f"techSigninKey_{key}", "techSecondary" if not key.isdigit() else "tech")
-            btn.setFixedSize(self.ctx.tokens.px(150), self.ctx.tokens.px(110))
-            self.keys[key] = btn
-            pad.addWidget(btn, index // 3, index % 3)
-        row.addLayout(pad)
+        row.addLayout(self.build_pin_pad("techSigninKey", QSize(self.ctx.tokens.px(150), self.ctx.tokens.px(110))))
         layout.addLayout(row, 1)
 
     def retranslate(self) -> None:
         self.heading.setText(_("Technician sign-in"))
         self.explain.setText(_("Enter your technician PIN, or show your technician QR card to the scanner."))
-        self.dots.setText(self._dots())
+        self.dots.setText(self.pin_dots())
         self.dots.setAccessibleName(tr("{count} digits entered", count=len(self.pin)))
         self.status.setText(self._status_text())
         self.status.setVisible(bool(self._status_text()))
         set_texts(self.sign_in_button, _("Sign in"))
         set_texts(self.back_button, _("Back to home"))
-        for key, btn in self.keys.items():
-            if key == "clear":
-                set_texts(btn, _("Clear"), _("Clear the PIN"))
-            elif key == "delete":
-                set_texts(btn, "⌫", _("Delete the last digit"))
-            else:
-                set_texts(btn, key, tr("Digit {digit}", digit=key))
         locked = self.state in ("locked", "checking")
-        for btn in self.keys.values():
-            btn.setEnabled(not locked)
-        self.sign_in_button.setEnabled(not locked and len(self.pin) >= PIN_DIGITS)
-
-    def _dots(self) -> str:
-        shown = max(PIN_DIGITS, len(self.pin))
-        return " ".join("●" if i < len(self.pin) else "○" for i in range(shown))
+        self.retranslate_pin_pad(enabled=not locked)
+        self.sign_in_button.setEnabled(not locked and self.pin_complete())
 
     def _status_text(self) -> str:
         if self.state == "checking":
@@ -121,8 +93,7 @@ class TechSigninScreen(TechScreen):
         return ""
 
     def connect_signals(self) -> None:
-        for key, btn in self.keys.items():
-            btn.clicked.connect(lambda _checked=False, k=key: self.press(k))
+        self.connect_pin_pad()
         self.sign_in_button.clicked.connect(self.submit_pin)
         self.back_button.clicked.connect(lambda: self.ctx.navigate("home"))
         self._tick.timeout.connect(self._count_down)
@@ -171,23 +142,15 @@ class TechSigninScreen(TechScreen):
     def press(self, key: str) -> None:
         if self.state in ("locked", "checking"):
             return
-        if key == "clear":
-            self.pin = ""
-        elif key == "delete":
-            self.pin = self.pin[:-1]
-        elif len(self.pin) < MAX_PIN_DIGITS:
-            self.pin += key
+        self.edit_pin(key)
         if self.state != "default":
             self.show_state("default")
         else:
             self.retranslate()
 
-    def wait_s(self) -> int:
-        return max(0, round(self.locked_until_s - time.monotonic()))
-
     # signing in --------------------------------------------------------------------------------
     def submit_pin(self) -> None:
-        if len(self.pin) < PIN_DIGITS or self._busy or self.wait_s() > 0:
+        if not self.pin_complete() or self._busy or self.wait_s() > 0:
             return
         pin, self.pin = self.pin, ""
         database, config = getattr(self.runtime, "database", None), self.ctx.config
