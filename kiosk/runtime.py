@@ -49,6 +49,7 @@ class Runtime:
             log.info("log files open (after the first paint)")
         if "speech" in later:
             self.voice.use_backend(build_backend(self.config.voice))
+            log.info("speech started (%s)", self.voice.backend.driver_id)
         if "database" in later:
             self.open_database_async()
         if later and self.devices is not None:
@@ -224,7 +225,8 @@ def start_runtime(
         default_volume=config.voice.volume,
         default_rate_wpm=config.voice.rate_wpm,
     )
-    log.info("runtime started (demo=%s, speech=%s)", config.kiosk.demo, voice_cfg.backend)
+    log.info("runtime started (demo=%s, speech=%s)", config.kiosk.demo,
+             "after the first paint" if speech == "later" else voice_cfg.backend)
     from kiosk.device_hub import DeviceHub
 
     runtime = Runtime(config=config, voice=voice, devices=DeviceHub(config))
