@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Callable
+from typing import Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from kiosk.i18n import _, current_language, sentences, tr
@@ -31,6 +31,7 @@ class StaffSigninScreen(PinPad, StaffScreen):
     """
 
     name = "staff_signin"
+    pin_state = "pin"
     scanned = Signal(str)  # a scanner thread's payload, re-emitted on the Qt thread
 
     def build(self) -> None:
@@ -38,13 +39,8 @@ class StaffSigninScreen(PinPad, StaffScreen):
         self._names_key: tuple = ()
         self.page = 0
         self.chosen: tuple[str, str] | None = None
-        self.pin = ""
-        self.error_key, self.error_params = "", {}
-        self.locked_until_s = 0.0
-        self._busy = False
+        self.init_pin_pad()
         self._scanner = ScannerListener(lambda payload: self.scanned.emit(payload))
-        self._tick = QTimer(self)
-        self._tick.setInterval(1000)
         layout = self.tech_column()
         top = self.row()
         self.heading = self.label("staffSigninHeading", "heading")
@@ -150,7 +146,6 @@ class StaffSigninScreen(PinPad, StaffScreen):
         self.other_button.clicked.connect(self.choose_again)
         self.more_button.clicked.connect(self._next_page)
         self.home_button.clicked.connect(lambda: self.ctx.navigate("home"))
-        self._tick.timeout.connect(self._count_down)
 
     def prompt(self) -> str:
         if self.state in ("wrong", "locked", "not_ready", "checking"):
@@ -180,17 +175,6 @@ class StaffSigninScreen(PinPad, StaffScreen):
         self.show_state("default")
         self._scanner.start(self.runtime)
         self._load_staff()
-
-    def leave(self) -> None:
-        super().leave()
-        self._busy = False
-        self.pin = ""
-        self._scanner.stop()
-        self._tick.stop()
-
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 - the window closing stops the countdown
-        self._tick.stop()
-        super().hideEvent(event)
 
     def _load_staff(self) -> None:
         db = self.database()
@@ -250,7 +234,7 @@ class StaffSigninScreen(PinPad, StaffScreen):
 
             return sign_in_pin(db, config, "staff", pin, staff_id)
 
-        self._start(check)
+        self.check_sign_in(self.database(), check)
 
     def submit_qr(self, payload: str) -> None:
         """A scanned staff card (scanner or test)."""
@@ -262,16 +246,7 @@ class StaffSigninScreen(PinPad, StaffScreen):
 
             return sign_in_qr(db, payload, "staff")
 
-        self._start(check)
-
-    def _start(self, check: Callable[[Any], Any]) -> None:
-        db = self.database()
-        if db is None:
-            self.show_state("not_ready", speak=True)
-            return
-        self._busy = True
-        self.show_state("checking")
-        self.run(lambda: check(db), self._signed_in, self._refused)
+        self.check_sign_in(self.database(), check)
 
     def _signed_in(self, operator: Any) -> None:
         self._busy = False
@@ -279,32 +254,6 @@ class StaffSigninScreen(PinPad, StaffScreen):
         log.info("staff signed in (%s)", operator.operator_id)
         self.ctx.navigate("staff_home")
 
-    def _refused(self, exc: BaseException) -> None:
-        self._busy = False
-        self.show_refusal(exc)
-
     def _check_lock(self) -> None:
-        """Ask the database how long a lock from earlier (even before a restart) still lasts."""
-        db, chosen = self.database(), self.chosen
-        if db is None or chosen is None:
-            return
-
-        def locked_for() -> int:
-            from kiosk.staff.lockout import PinGate
-
-            return PinGate(db, f"staff:{chosen[0]}").locked_for_s()
-
-        self.run(locked_for, self._lock_known, lambda exc: log.error("lock check failed: %s", type(exc).__name__))
-
-    def _lock_known(self, seconds: int) -> None:
-        if seconds > 0:
-            self.locked_until_s = time.monotonic() + seconds
-            self.show_state("locked", speak=True)
-            self._tick.start()
-
-    def _count_down(self) -> None:
-        if self.wait_s() <= 0:
-            self._tick.stop()
-            self.show_state("pin", speak=True)
-        else:
-            self.status.setText(self._status_text())
+        if self.chosen is not None:
+            self.check_lock(self.database(), f"staff:{self.chosen[0]}")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 import time
-from typing import Any, Callable
+from typing import Any
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QVBoxLayout
 
 from kiosk.i18n import N_, _, sentences, tr
@@ -15,8 +14,6 @@ from ui.scanner_listener import ScannerListener
 from ui.screens import register_screen
 from ui.tech_mode import tech_mode
 from ui.tech_parts import Relay, TechScreen, device_words, set_texts
-
-log = logging.getLogger(__name__)
 
 SAMPLE_WAIT_S = 90
 FALLBACK_WRONG = N_("The PIN or card was not accepted.")
@@ -33,15 +30,9 @@ class TechSigninScreen(PinPad, TechScreen):
     name = "tech_signin"
 
     def build(self) -> None:
-        self.pin = ""
-        self.error_key = ""
-        self.error_params: dict[str, object] = {}
-        self.locked_until_s = 0.0  # time.monotonic() when the lock ends
-        self._busy = False
+        self.init_pin_pad()
         self._scanner = ScannerListener(lambda payload: self.relay.post(self.submit_qr, payload))
         self.relay = Relay(self)  # scans arrive on the scanner's thread
-        self._tick = QTimer(self)
-        self._tick.setInterval(1000)
         layout = self.tech_column()
         self.heading = self.label("techSigninHeading", "title")
         layout.addWidget(self.heading)
@@ -96,7 +87,6 @@ class TechSigninScreen(PinPad, TechScreen):
         self.connect_pin_pad()
         self.sign_in_button.clicked.connect(self.submit_pin)
         self.back_button.clicked.connect(lambda: self.ctx.navigate("home"))
-        self._tick.timeout.connect(self._count_down)
 
     def prompt(self) -> str:
         if self.state in ("wrong", "locked", "not_ready", "checking"):
@@ -125,18 +115,7 @@ class TechSigninScreen(PinPad, TechScreen):
         self._busy = False
         self.show_state("locked" if self.wait_s() > 0 else "default")
         self._scanner.start(self.runtime)
-        self._check_lock()
-
-    def leave(self) -> None:
-        super().leave()
-        self._busy = False
-        self.pin = ""
-        self._scanner.stop()
-        self._tick.stop()
-
-    def hideEvent(self, event: Any) -> None:  # noqa: N802 - the window closing stops the countdown
-        self._tick.stop()
-        super().hideEvent(event)
+        self.check_lock(getattr(self.runtime, "database", None), "technician")
 
     # the key pad -------------------------------------------------------------------------------
     def press(self, key: str) -> None:
@@ -160,7 +139,7 @@ class TechSigninScreen(PinPad, TechScreen):
 
             return sign_in_pin(db, config, "technician", pin)
 
-        self._start(database, check)
+        self.check_sign_in(database, check)
 
     def submit_qr(self, payload: str) -> None:
         """A scanned technician card (scanner or test)."""
@@ -173,15 +152,7 @@ class TechSigninScreen(PinPad, TechScreen):
 
             return sign_in_qr(db, payload, "technician")
 
-        self._start(database, check)
-
-    def _start(self, database: Any, check: Callable[[Any], Any]) -> None:
-        if database is None:
-            self.show_state("not_ready", speak=True)
-            return
-        self._busy = True
-        self.show_state("checking")
-        self.run(lambda: check(database), self._signed_in, self._refused)
+        self.check_sign_in(database, check)
 
     def _signed_in(self, operator: Any) -> None:
         self._busy = False
@@ -190,37 +161,3 @@ class TechSigninScreen(PinPad, TechScreen):
             return
         mode.sign_in(operator)
         self.ctx.navigate("tech_home")
-
-    def _refused(self, exc: BaseException) -> None:
-        self._busy = False
-        self.show_refusal(exc)
-
-    def _check_lock(self) -> None:
-        """Ask the database how long a lock from earlier (even before a restart) still lasts."""
-        database = getattr(self.runtime, "database", None)
-        if database is None:
-            return
-
-        def locked_for() -> int:
-            from kiosk.staff.lockout import PinGate
-
-            return PinGate(database, "technician").locked_for_s()
-
-        self.run(locked_for, self._lock_known, lambda exc: log.error("lock check failed: %s", type(exc).__name__))
-
-    def _lock_known(self, seconds: int) -> None:
-        if seconds > 0:
-            self.locked_until_s = time.monotonic() + seconds
-            if self.state != "locked":
-                self.show_state("locked", speak=True)
-            self._tick.start()
-        elif self.state == "locked":
-            self.locked_until_s = 0.0
-            self.show_state("default")
-
-    def _count_down(self) -> None:
-        if self.wait_s() <= 0:
-            self._tick.stop()
-            self.show_state("default", speak=True)
-        else:
-            self.status.setText(self._status_text())
