@@ -92,18 +92,18 @@ def module_available(name: str) -> Callable[[], tuple[bool, str]]:
     return check
 
 
-_BUILTIN_MODULES = ("devices.speech", "devices.vitals", "devices.scanner", "devices.printer", "devices.camera",
-                    "devices.microphone")
+# The package that registers each role's drivers; the vitals package registers all five vitals.
+_ROLE_PACKAGES = {role: "devices.vitals" for role in ("bp", "spo2", "thermometer", "scale", "glucose")} | {
+    "speech": "devices.speech", "scanner": "devices.scanner", "printer": "devices.printer",
+    "camera": "devices.camera", "microphone": "devices.microphone"}
+_BUILTIN_MODULES = tuple(dict.fromkeys(_ROLE_PACKAGES.values()))
 _loaded = False
-_VITALS_PACKAGE = "devices.vitals"  # bp, spo2, thermometer, scale, glucose
-_ROLE_PACKAGES = {"speech": "devices.speech", "scanner": "devices.scanner", "printer": "devices.printer",
-                  "camera": "devices.camera", "microphone": "devices.microphone"}
 
 
 def _load_role(role: str) -> None:
     """Import the driver package that registers ``role``'s drivers (unknown roles: none)."""
-    if role in ROLES:
-        importlib.import_module(_ROLE_PACKAGES.get(role, _VITALS_PACKAGE))
+    if role in _ROLE_PACKAGES:
+        importlib.import_module(_ROLE_PACKAGES[role])
 
 
 def _load_builtin() -> None:

@@ -100,7 +100,7 @@ class _EarlyRecords(logging.Handler):
             self.records.append(record)
 
 
-_early: list[_EarlyRecords] = []
+_early: _EarlyRecords | None = None  # holding records until configure_logging()
 
 
 def hold_early_records() -> None:
@@ -109,21 +109,21 @@ def hold_early_records() -> None:
     The kiosk opens its log files just after the first paint (the rotating handlers' imports are
     not needed to draw the home screen); nothing logged before that is lost.
     """
-    if not _early:
-        handler = _EarlyRecords()
-        logging.getLogger().addHandler(handler)
-        _early.append(handler)
+    global _early
+    if _early is None:
+        _early = _EarlyRecords()
+        logging.getLogger().addHandler(_early)
         _saved_levels.setdefault("", logging.getLogger().level)
         logging.getLogger().setLevel(logging.INFO)
 
 
 def _release_early_records() -> list[logging.LogRecord]:
-    records: list[logging.LogRecord] = []
-    while _early:
-        handler = _early.pop()
-        logging.getLogger().removeHandler(handler)
-        records.extend(handler.records)
-    return records
+    global _early
+    if _early is None:
+        return []
+    handler, _early = _early, None
+    logging.getLogger().removeHandler(handler)
+    return handler.records
 
 
 def _rotating(path: Path, level: int, max_bytes: int, backup_count: int) -> logging.Handler:

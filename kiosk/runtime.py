@@ -229,9 +229,8 @@ def start_runtime(
              "after the first paint" if speech == "later" else voice_cfg.backend)
     from kiosk.device_hub import DeviceHub
 
-    runtime = Runtime(config=config, voice=voice, devices=DeviceHub(config))
-    runtime._later = tuple(part for part, when in (("logs", logs), ("speech", speech), ("database", database))
-                           if when == "later")
+    later = tuple(part for part, when in (("logs", logs), ("speech", speech), ("database", database)) if when == "later")
+    runtime = Runtime(config=config, voice=voice, devices=DeviceHub(config), _later=later)
     if database is True:
         runtime.open_database_async()
     return runtime
