@@ -2,31 +2,54 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-LOCKDOWN_FLAGS = Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+# Python's copy of the Qt namespace costs ~20 ms to build (ui.enum_names): the lock-down is
+# engaged before the first paint, so its keys and flags are looked up only when first needed.
 _KEY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
-_ALWAYS = {Qt.Key.Key_Escape, Qt.Key.Key_Meta, Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_Menu,
-           Qt.Key.Key_F11}
-_WITH_ALT = {Qt.Key.Key_F4, Qt.Key.Key_Tab, Qt.Key.Key_Backtab, Qt.Key.Key_Escape, Qt.Key.Key_Space}
-_WITH_CTRL = {Qt.Key.Key_Q, Qt.Key.Key_W, Qt.Key.Key_F4, Qt.Key.Key_Escape}
+
+
+@cache
+def _escape_keys() -> tuple[set[Any], set[Any], set[Any]]:
+    """(always, with Alt, with Ctrl): keys that close, quit or switch away from an app."""
+    from PySide6.QtCore import Qt
+
+    key = Qt.Key
+    return ({key.Key_Escape, key.Key_Meta, key.Key_Super_L, key.Key_Super_R, key.Key_Menu, key.Key_F11},
+            {key.Key_F4, key.Key_Tab, key.Key_Backtab, key.Key_Escape, key.Key_Space},
+            {key.Key_Q, key.Key_W, key.Key_F4, key.Key_Escape})
 
 
 def is_escape_key(event: QKeyEvent) -> bool:
     """Keys that close, quit or switch away from an app: Alt+F4, Ctrl+Q, Escape, Alt+Tab..."""
+    from PySide6.QtCore import Qt
+
+    always, with_alt, with_ctrl = _escape_keys()
     key = event.key()
     mods = event.modifiers()
-    if key in _ALWAYS:
+    if key in always:
         return True
     if mods & Qt.KeyboardModifier.MetaModifier:
         return True
-    if mods & Qt.KeyboardModifier.AltModifier and key in _WITH_ALT:
+    if mods & Qt.KeyboardModifier.AltModifier and key in with_alt:
         return True
-    return bool(mods & Qt.KeyboardModifier.ControlModifier and key in _WITH_CTRL)
+    return bool(mods & Qt.KeyboardModifier.ControlModifier and key in with_ctrl)
+
+
+def window_flags_matter(platform: str) -> bool:
+    """Whether frameless and stay-on-top flags change anything on this Qt platform.
+
+    Not on Wayland (the Cage kiosk compositor of deploy/cage): the protocol has no "stay on
+    top", and a full-screen window shows no decorations. Setting them there would only cost
+    start-up time. On X11, Windows and the rest, a window manager may draw frames and stack
+    other windows above.
+    """
+    return not platform.startswith("wayland")
 
 
 class Lockdown(QObject):
@@ -34,17 +57,20 @@ class Lockdown(QObject):
     refused unless ``tech.exit_allowed``; escape keys are swallowed before any widget or
     shortcut sees them; a minimised window comes back full screen."""
 
-    def __init__(self, window: Any, tech: Any) -> None:
+    def __init__(self, window: Any) -> None:
         super().__init__(window)
-        self._window = window
-        self._tech = tech
+        self._window = window  # its ``tech`` (ui.tech_mode.TechMode, once built) allows the exit
         self.engaged = False
         self.refused_closes = 0
         self.swallowed_keys = 0
 
     def engage(self) -> None:
         window = self._window
-        window.setWindowFlags(window.windowFlags() | LOCKDOWN_FLAGS)
+        if window_flags_matter(QGuiApplication.platformName()):
+            from PySide6.QtCore import Qt
+
+            window.setWindowFlags(window.windowFlags() | Qt.WindowType.FramelessWindowHint
+                                  | Qt.WindowType.WindowStaysOnTopHint)
         window.showFullScreen()
         if not self.engaged:
             window.installEventFilter(self)
@@ -65,7 +91,8 @@ class Lockdown(QObject):
                 self.swallowed_keys += 1
             return True
         if watched is self._window:
-            if kind == QEvent.Type.Close and not self._tech.exit_allowed:
+            tech = getattr(self._window, "tech", None)
+            if kind == QEvent.Type.Close and not (tech is not None and tech.exit_allowed):
                 event.ignore()
                 self.refused_closes += 1
                 return True

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QVBoxLayout
 
 if TYPE_CHECKING:
     from ui.context import UiContext
 
 
-class Screen(QWidget):
+class Screen(QFrame):  # a QFrame draws its style-sheet background itself (no WA_StyledBackground)
     """A full screen below the top bar. Subclasses set ``name`` and implement the hooks.
 
     Constructor order: ``build()`` (layout), ``retranslate()`` (texts), ``connect()`` (signals).
@@ -27,7 +27,6 @@ class Screen(QWidget):
         self.ctx = ctx
         self.setObjectName(f"screen_{self.name}")
         self.setProperty("screen", True)
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.state = "default"
         self.build()
         self.retranslate()

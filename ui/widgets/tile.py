@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout
 
-from ui.icons import icon
+from ui.icons import pixmap
 from ui.theme import Tokens
 
 
@@ -31,17 +30,17 @@ class Tile(QPushButton):
         texts.addStretch(1)
         for lab in (self.name_label, self.description_label):
             lab.setWordWrap(True)
-            lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
             texts.addWidget(lab)
         texts.addStretch(1)
-        self.icon_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
-        row.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        # A press on the icon or a text reaches the tile: a plain QLabel ignores it, so Qt hands
+        # it to the parent button (tested). The icon is centred in its row by default.
+        row.addWidget(self.icon_label)
         row.addLayout(texts, 1)
         self.apply_tokens(tokens)
 
     def apply_tokens(self, tokens: Tokens) -> None:
         size = 88  # the icon stays put at larger text sizes so the words get the room
-        self.icon_label.setPixmap(icon(self.service, tokens.palette.on_tile, size).pixmap(size, size))
+        self.icon_label.setPixmap(pixmap(self.service, tokens.palette.on_tile, size))
         self.icon_label.setFixedSize(size, size)
         self._row.setContentsMargins(24, 12, 16, 12)
         self._row.setSpacing(20)

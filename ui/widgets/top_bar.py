@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QDateTime, QSize, Qt, QTimer, Signal
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QDateTime, QSize, QTimer, Signal
+from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from kiosk.config import FONT_SCALES
 from kiosk.i18n import LANGUAGE_NAMES, _, current_language, tr
+from ui.enum_names import set_enum_property
 from ui.icons import icon
 from ui.theme import GAP_PX, Tokens
 
@@ -17,7 +18,7 @@ TECHNICIAN_HOLD_MS = 3000
 STAFF_DOUBLE_TAP_S = 0.8
 
 
-class TopBar(QWidget):
+class TopBar(QFrame):  # a QFrame draws its style-sheet background itself (no WA_StyledBackground)
     home_clicked = Signal()
     back_clicked = Signal()
     repeat_clicked = Signal()
@@ -30,7 +31,6 @@ class TopBar(QWidget):
     def __init__(self, tokens: Tokens) -> None:
         super().__init__()
         self.setObjectName("topBar")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._tokens = tokens
         self._volume = VOLUME_LEVELS[1]
         self._online = False
@@ -47,10 +47,10 @@ class TopBar(QWidget):
     def _tool(self, object_name: str, icon_name: str | None = None) -> QToolButton:
         btn = QToolButton()
         btn.setObjectName(object_name)
-        btn.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        set_enum_property(btn, "focusPolicy", "StrongFocus")  # built before the first paint: see ui.enum_names
         if icon_name:
             btn.setProperty("iconName", icon_name)
-            btn.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextUnderIcon)
+            set_enum_property(btn, "toolButtonStyle", "ToolButtonTextUnderIcon")
         return btn
 
     def _build(self) -> None:
@@ -72,7 +72,7 @@ class TopBar(QWidget):
         self.language = self._tool("topLanguage", "globe")
         self.status = QLabel()
         self.status.setObjectName("topSyncStatus")
-        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        set_enum_property(self.status, "alignment", "AlignCenter")
         self.clock = self._tool("topClock")
         self.clock.setAutoRaise(True)
         for w in (self.home, self.back, self.repeat, *self.size_buttons, self.volume, self.language):
@@ -212,7 +212,7 @@ class TopBar(QWidget):
             if btn.property("selected") == selected:
                 continue
             btn.setProperty("selected", selected)
-            if btn.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):  # else polished later anyway
+            if self._built:  # else polished by its first show (and sized by the constructor's fit)
                 btn.style().unpolish(btn)
                 btn.style().polish(btn)
 
