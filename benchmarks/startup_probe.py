@@ -83,28 +83,21 @@ def plain() -> None:
 
 
 def kiosk() -> None:
-    """The real start path of `kiosk run` (ui.cli imports, config, runtime, ui.app.run)."""
+    """The real start path of `kiosk run` (config, ui.app.run: home painted, then the runtime)."""
     from kiosk.config import load
-    from kiosk.runtime import start_runtime
     from PySide6.QtCore import QTimer
 
     from ui.app import application, run
 
     config = load(None)
-    # As `kiosk run` does; PROBE_SPEECH=0 keeps the speech engine out (a machine without audio).
-    speech = "later" if os.environ.get("PROBE_SPEECH", "1") == "1" else False
-    runtime = start_runtime(config, speech=speech, database="later", logs="later")
     done = []
 
     def painted() -> None:
         done.append(time.perf_counter() - T0)
         QTimer.singleShot(0, application().quit)  # runs once the event loop is up
 
-    run(runtime, fullscreen=False, on_first_paint=painted)
+    run(config, fullscreen=False, on_first_paint=painted)  # closes the runtime on the way out
     print(done[0])
-    runtime.after_first_paint()  # what `kiosk run` does after the paint
-    runtime.open_database_async().result(timeout=60)
-    runtime.close()
 
 
 if __name__ == "__main__":

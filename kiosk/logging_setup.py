@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 KIOSK_LOG = "kiosk.log"
 WIRE_LOG = "wire.log"
@@ -21,9 +20,10 @@ ID_CARD_MASK = "xxxxxx********xxxx"
 PERSONAL_MASK = "[personal]"
 
 # Mainland mobile numbers, optionally +86/0086-prefixed and grouped 3-4-4 with spaces or dashes.
-_PHONE = re.compile(r"(?<![\dA-Za-z])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)")
+# Patterns, compiled (and kept) by ``re`` on first use: not at import, before the first paint.
+_PHONE = r"(?<![\dA-Za-z])(?:(?:\+|00)?86[ -]?)?1[3-9]\d(?:[ -]?\d{4}){2}(?!\d)"
 # Resident ID cards: 17 digits and a check digit or X.
-_ID_CARD = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
+_ID_CARD = r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])"
 
 
 def redact(text: str, personal: tuple[str, ...] = ()) -> str:
@@ -31,8 +31,8 @@ def redact(text: str, personal: tuple[str, ...] = ()) -> str:
     for value in personal:
         if value:
             text = text.replace(value, PERSONAL_MASK)
-    text = _ID_CARD.sub(ID_CARD_MASK, text)
-    return _PHONE.sub(PHONE_MASK, text)
+    text = re.sub(_ID_CARD, ID_CARD_MASK, text)
+    return re.sub(_PHONE, PHONE_MASK, text)
 
 
 def _personal_values(value: Any) -> tuple[str, ...]:
@@ -67,8 +67,7 @@ class PersonalDataFilter(logging.Filter):
         return True
 
 
-@dataclass(frozen=True)
-class LogFiles:
+class LogFiles(NamedTuple):  # not a dataclass: this module is imported before the first paint
     kiosk_log: Path
     wire_log: Path
 

@@ -1,35 +1,58 @@
-"""Qt application start-up: fonts, Qt's own translations, the window and the qasync loop."""
+"""Qt application start-up: fonts, Qt's own translations, the window and the qasync loop.
+
+``run()`` paints the home screen before anything it does not show: the runtime (voice, devices,
+database, logs), the resident session and the rest of the window start just after.
+"""
 
 from __future__ import annotations
 
 import signal
 import sys
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
-from kiosk.i18n import preload_catalogs_async
-from kiosk.runtime import Runtime
-from kiosk.session import ResidentSession
+from kiosk.i18n import preload_catalogs_async, set_language
 from ui.context import UiContext
 from ui.main_window import MainWindow
 from ui.theme import FONT_FALLBACKS, FONT_FAMILY
 
-def application(argv: list[str] | None = None) -> QApplication:
+if TYPE_CHECKING:
+    from kiosk.config import KioskConfig
+    from kiosk.runtime import Runtime
+
+def application(argv: list[str] | None = None, *, font: bool = True) -> QApplication:
+    """The QApplication, created once. ``font=False`` leaves the application font to
+    ``set_application_font()`` (``run()`` sets it after the first paint)."""
     from ui.widgets.virtual_keyboard import enable_input_method
 
     enable_input_method()  # before the QApplication exists: the on-screen keyboard for free text
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
     app.setApplicationName("community-kiosk")
-    font = QFont(FONT_FAMILY, 24)
-    font.setFamilies(list(FONT_FALLBACKS))  # the first one installed draws; no font list needed
-    app.setFont(font)
+    if font:
+        set_application_font(app)
     return app  # type: ignore[return-value]
 
 
+def set_application_font(app: QApplication) -> None:
+    """The kiosk's font for what the style sheet does not reach (text drawn by hand, Qt's dialogs).
+
+    Every widget takes its family and size from the style sheet's ``*`` rule, so the home screen
+    looks the same without it: ``run()`` sets it just after the first paint, which spares the
+    first paint building QFont's Python enums.
+    """
+    from PySide6.QtGui import QFont
+
+    font = QFont(FONT_FAMILY, 24)
+    font.setFamilies(list(FONT_FALLBACKS))  # the first one installed draws; no font list needed
+    app.setFont(font)
+
+
 def build_window(runtime: Runtime, *, watch_input: bool = True) -> MainWindow:
+    """The whole window at once, for a runtime that is already up (tests, screenshots, audit)."""
+    from kiosk.session import ResidentSession
+
     cfg = runtime.config
     ctx = UiContext(
         config=cfg,
@@ -42,6 +65,21 @@ def build_window(runtime: Runtime, *, watch_input: bool = True) -> MainWindow:
     window = MainWindow(ctx, watch_input=watch_input)
     window.resize(cfg.ui.width_px, cfg.ui.height_px)
     return window
+
+
+def build_home_window(config: KioskConfig) -> MainWindow:
+    """What the home screen shows, before the runtime exists; ``start_services`` does the rest."""
+    ctx = UiContext(config=config, font_scale=config.ui.font_scale, theme=config.ui.theme)
+    window = MainWindow(ctx, services=False)
+    window.resize(config.ui.width_px, config.ui.height_px)
+    return window
+
+
+def start_kiosk_runtime(config: KioskConfig) -> Runtime:
+    """`kiosk run`'s core: logs, speech and database come up after the first paint."""
+    from kiosk.runtime import start_runtime
+
+    return start_runtime(config, database="later", logs="later", speech="later")
 
 
 def _paint_home_now(app: QApplication, window: MainWindow, on_first_paint: Callable[[], None] | None) -> None:
@@ -73,14 +111,25 @@ class _PaintWatcher(QObject):
 
 
 def run(
-    runtime: Runtime, *, fullscreen: bool = True, on_first_paint: Callable[[], None] | None = None
+    config: KioskConfig,
+    *,
+    fullscreen: bool = True,
+    on_first_paint: Callable[[], None] | None = None,
+    start: Callable[[KioskConfig], Runtime] = start_kiosk_runtime,
 ) -> int:
     """Show the kiosk and run the qasync event loop until the app quits (or SIGINT/SIGTERM).
 
-    ``on_first_paint`` is called once the home screen has been painted (the start-up benchmark).
+    The home screen is painted first; then ``start(config)`` brings up the runtime, the window's
+    services start (the home prompt is spoken) and the loop runs. The runtime is closed on the
+    way out. ``on_first_paint`` is called once the home screen has been painted (the start-up
+    benchmark).
     """
-    app = application()
-    window = build_window(runtime, watch_input=False)
+    from kiosk.logging_setup import hold_early_records
+
+    hold_early_records()  # the log files open after the paint; nothing logged before is lost
+    set_language(config.ui.language)
+    app = application(font=False)
+    window = build_home_window(config)
     window.ctx.request_exit = app.quit
     window.navigate("home")  # before the window shows: its widgets are laid out and polished once
     if fullscreen:
@@ -88,7 +137,16 @@ def run(
     else:
         window.show()
     _paint_home_now(app, window, on_first_paint)
-    window.watch_input()
+    runtime = start(config)
+    try:
+        return _run_loop(app, window, runtime)
+    finally:
+        runtime.close()
+
+
+def _run_loop(app: QApplication, window: MainWindow, runtime: Runtime) -> int:
+    set_application_font(app)
+    window.start_services(runtime)  # session, voice (the home prompt), overlay, technician mode
     from ui.qt_translations import QtTranslations  # QLocale's enums cost ~8 ms: after the paint
 
     qt_strings = QtTranslations(app)

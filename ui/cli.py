@@ -44,14 +44,9 @@ def _ensure_display() -> None:
 
 def _run(config: KioskConfig, *, fullscreen: bool) -> int:
     _ensure_display()
-    from kiosk.runtime import start_runtime
     from ui.app import run
 
-    runtime = start_runtime(config, database="later", logs="later", speech="later")
-    try:
-        return run(runtime, fullscreen=fullscreen)
-    finally:
-        runtime.close()
+    return run(config, fullscreen=fullscreen)  # paints home, then starts the runtime; closes it
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:

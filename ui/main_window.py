@@ -1,21 +1,33 @@
-"""The kiosk window: top bar, screen area and idle overlay, wired to session, voice and i18n."""
+"""The kiosk window: top bar, screen area and idle overlay, wired to session, voice and i18n.
+
+Built in two steps so the home screen paints first (``ui.app.run``): ``MainWindow(ctx,
+services=False)`` builds what the home screen shows (top bar, screen area, lock-down), from a
+small set of imports and without Python's copy of the ``Qt`` namespace (see ui.enum_names);
+``start_services(runtime)`` then adds the resident session, voice, idle overlay, technician mode
+and the core's events. ``MainWindow(ctx)`` does both at once (tests, screenshots, the audit).
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.i18n import current_language, set_language, tr
-from kiosk.session import SessionEvent, Tick
-from ui.bridge import CoreBridge
 from ui.context import UiContext
 from ui.lockdown import Lockdown
 from ui.screen_manager import ScreenManager
 from ui.staff_mode import guarded_staff_screen
-from ui.tech_mode import TechMode, guarded_screen
+from ui.tech_mode import guarded_screen
 from ui.theme import stylesheet
-from ui.widgets.idle_overlay import IdleOverlay
 from ui.widgets.top_bar import TopBar
+
+if TYPE_CHECKING:
+    from kiosk.session import Tick
+    from ui.bridge import CoreBridge
+    from ui.tech_mode import TechMode
+    from ui.widgets.idle_overlay import IdleOverlay
 
 SESSION_POLL_MS = 250
 _INPUT_EVENTS = {
@@ -27,40 +39,73 @@ _INPUT_EVENTS = {
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: UiContext, *, watch_input: bool = True) -> None:
+    def __init__(self, ctx: UiContext, *, watch_input: bool = True, services: bool = True) -> None:
         super().__init__()
         self.ctx = ctx
-        self._watch_input_now = watch_input
         self._watching_input = False
+        self.services_started = False
+        self.tech: TechMode | None = None  # the services, from start_services()
+        self.overlay: IdleOverlay | None = None
+        self.bridge: CoreBridge | None = None
+        self.session_timer: QTimer | None = None
         self.setObjectName("mainWindow")
         ctx.navigate = self.navigate
         # The style sheet before any widget exists: each is polished once, by its first show.
         QApplication.instance().setStyleSheet(stylesheet(ctx.tokens))
-        self._build()  # the top bar and overlay take their tokens and texts as they are built
-        self._connect()
+        self._build()
+        if services:
+            self.start_services(watch_input=watch_input)
 
     # layout ----------------------------------------------------------------------------------
     def _build(self) -> None:
+        """What the home screen shows: the top bar and the screen area (and the lock-down)."""
         central = QWidget()
         central.setObjectName("screenArea")
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.top_bar = TopBar(self.ctx.tokens)
-        self.top_bar.set_volume(self.ctx.voice.volume)
+        self.top_bar.set_volume(self.ctx.config.voice.volume)
         self.top_bar.set_font_scale(self.ctx.font_scale)  # the configured default shows as chosen
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenStack")
         layout.addWidget(self.top_bar)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.overlay = IdleOverlay(self)
         self.screens = ScreenManager(self.ctx, self.stack)
+        self.lockdown = Lockdown(self)  # asks self.tech whether a technician allowed the exit
+
+    def start_services(self, runtime: Any = None, *, watch_input: bool = True) -> None:
+        """Session, voice, idle overlay, technician mode, the core's events; then the prompt.
+
+        ``runtime`` (kiosk.runtime.Runtime) fills the context when the window was built before
+        the runtime existed (``ui.app.run``); with None the context already holds them.
+        """
+        if self.services_started:
+            return
+        if runtime is not None:
+            from kiosk.session import ResidentSession
+
+            cfg = self.ctx.config
+            self.ctx.runtime = runtime
+            self.ctx.voice = runtime.voice
+            self.ctx.session = ResidentSession(cfg.session.idle_timeout_s, cfg.session.countdown_s)
+        from ui.bridge import CoreBridge
+        from ui.tech_mode import TechMode
+        from ui.widgets.idle_overlay import IdleOverlay
+
+        self.top_bar.set_volume(self.ctx.voice.volume)
+        self.overlay = IdleOverlay(self)
         self.tech = TechMode(self)  # technician sign-in; the only way out of a locked-down window
-        self.lockdown = Lockdown(self, self.tech)
         self.bridge = CoreBridge()
         self.session_timer = QTimer(self)
         self.session_timer.setInterval(SESSION_POLL_MS)
+        self._connect()
+        self.services_started = True
+        if watch_input:
+            self.watch_input()
+        if self.screens.current is not None:  # shown before the services: title, back, prompt now
+            self._on_screen_changed(self.screens.current.name)
 
     def _connect(self) -> None:
         bar = self.top_bar
@@ -78,8 +123,6 @@ class MainWindow(QMainWindow):
         self.bridge.settings_changed.connect(self.apply_server_settings)
         self.session_timer.timeout.connect(self._poll_session)
         self.session_timer.start()
-        if self._watch_input_now:
-            self.watch_input()
 
     def watch_input(self) -> None:
         """Every touch or key anywhere keeps the resident's session alive (an application filter).
@@ -95,7 +138,7 @@ class MainWindow(QMainWindow):
     # navigation ------------------------------------------------------------------------------
     def navigate(self, name: str, **params: object) -> None:
         name = guarded_staff_screen(name, self.ctx.session)  # staff screens need a staff sign-in (#8)
-        self.screens.show(guarded_screen(name, self.tech.signed_in), **params)
+        self.screens.show(guarded_screen(name, self.tech is not None and self.tech.signed_in), **params)
 
     def go_back(self) -> None:
         history = self.screens.history
@@ -165,6 +208,9 @@ class MainWindow(QMainWindow):
         self._handle_ticks(self.ctx.session.poll())
 
     def _handle_ticks(self, ticks: list[Tick]) -> None:
+        from kiosk.session import SessionEvent  # imported by start_services() already
+
+        assert self.overlay is not None
         for tick in ticks:
             if tick.event is SessionEvent.COUNTDOWN_STARTED:
                 self.overlay.show_countdown(tick.seconds_left)
@@ -213,17 +259,18 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt override
         super().resizeEvent(event)
-        if self.overlay.isVisible():
+        if self.overlay is not None and self.overlay.isVisible():
             self.overlay.setGeometry(self.rect())
 
     def shutdown(self) -> None:
         """Stop timers and listeners before the window goes away (tests check nothing leaks)."""
         QApplication.instance().removeEventFilter(self)
-        self.session_timer.stop()
         self.top_bar.stop_timers()
-        self.bridge.close()
-        self.ctx.voice.stop()
-        self.tech.close()
+        if self.services_started:
+            self.session_timer.stop()
+            self.bridge.close()
+            self.ctx.voice.stop()
+            self.tech.close()
         self.lockdown.release()  # shutting down: the window may close now
 
     def lock_down(self) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_FALLBACKS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", "sans-serif")
@@ -18,8 +19,9 @@ GAP_PX = 24  # budget: >= 16 between targets
 RADIUS_PX = 16
 
 
-@dataclass(frozen=True)
-class Palette:
+# NamedTuples, not dataclasses: this module is imported before the first paint, and the
+# dataclasses module and its generated methods cost ~3 ms there.
+class Palette(NamedTuple):
     name: str
     background: str
     surface: str
@@ -31,7 +33,7 @@ class Palette:
     on_top_bar: str
     border: str
     focus: str
-    tiles: dict[str, str] = field(default_factory=dict)
+    tiles: Mapping[str, str] = MappingProxyType({})
     on_tile: str = "#FFFFFF"
     ok: str = "#1E5631"
     warn: str = "#7A4A00"
@@ -81,8 +83,7 @@ HIGH_CONTRAST = Palette(
 THEMES = {p.name: p for p in (STANDARD, HIGH_CONTRAST)}
 
 
-@dataclass(frozen=True)
-class Tokens:
+class Tokens(NamedTuple):
     """Tokens at one font scale; every pixel size in the style sheet comes from here."""
 
     scale: float

@@ -19,8 +19,11 @@ def plugin_present() -> bool:
     """Whether this Qt ships the virtual keyboard input-context plugin."""
     from PySide6.QtCore import QLibraryInfo
 
-    plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforminputcontexts"
-    return any(plugins.glob("*qtvirtualkeyboardplugin*"))
+    plugins = os.path.join(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath), "platforminputcontexts")
+    try:  # a listing, not Path.glob: glob compiles a pattern, and this runs before the first paint
+        return any("qtvirtualkeyboardplugin" in name for name in os.listdir(plugins))
+    except OSError:
+        return False
 
 
 def enable_input_method() -> None:
