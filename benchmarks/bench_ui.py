@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-STARTUP_RUNS = 9
+STARTUP_RUNS = 15  # interleaved runs per kind; this VM is noisy, a median of 15 holds still
 SWITCHES = 200
 
 
