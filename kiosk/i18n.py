@@ -68,7 +68,11 @@ def load_catalog(lang: str, directory: Path | None = None) -> gettext.GNUTransla
     from kiosk import startup_cache
 
     directory = directory or locales_dir()
-    po_paths = sorted((directory / lang / "LC_MESSAGES").glob("*.po"))
+    folder = directory / lang / "LC_MESSAGES"
+    try:  # a listing, not Path.glob, which compiles a pattern: this runs before the first paint
+        po_paths = sorted(folder / name for name in os.listdir(folder) if name.endswith(".po"))
+    except OSError:
+        po_paths = []
     if not po_paths:
         raise FileNotFoundError(f"no catalogue for {lang} under {directory}")
     stats = [p.stat() for p in po_paths]

@@ -6,7 +6,6 @@ database, logs), the resident session and the rest of the window start just afte
 
 from __future__ import annotations
 
-import signal
 import sys
 from typing import TYPE_CHECKING, Callable
 
@@ -161,6 +160,8 @@ def _run_loop(app: QApplication, window: MainWindow, runtime: Runtime) -> int:
     def stop(*_: object) -> None:  # the service manager stops the kiosk: let the locked window close
         window.tech.allow_exit(0)
         app.quit()
+
+    import signal  # here: its enums cost ~1 ms, after the paint
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, stop)
