@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kiosk.config import KioskConfig
     from kiosk.runtime import Runtime
 
+
 def application(argv: list[str] | None = None, *, font: bool = True) -> QApplication:
     """The QApplication, created once. ``font=False`` leaves the application font to
     ``set_application_font()`` (``run()`` sets it after the first paint)."""
@@ -114,14 +115,13 @@ def run(
     *,
     fullscreen: bool = True,
     on_first_paint: Callable[[], None] | None = None,
-    start: Callable[[KioskConfig], Runtime] = start_kiosk_runtime,
 ) -> int:
     """Show the kiosk and run the qasync event loop until the app quits (or SIGINT/SIGTERM).
 
-    The home screen is painted first; then ``start(config)`` brings up the runtime, the window's
-    services start (the home prompt is spoken) and the loop runs. The runtime is closed on the
-    way out. ``on_first_paint`` is called once the home screen has been painted (the start-up
-    benchmark).
+    The home screen is painted first; then ``start_kiosk_runtime`` brings up the runtime, the
+    window's services start (the home prompt is spoken) and the loop runs. The runtime is closed
+    on the way out. ``on_first_paint`` is called once the home screen has been painted (the
+    start-up benchmark).
     """
     from kiosk.logging_setup import hold_early_records
 
@@ -136,7 +136,7 @@ def run(
     else:
         window.show()
     _paint_home_now(app, window, on_first_paint)
-    runtime = start(config)
+    runtime = start_kiosk_runtime(config)
     try:
         return _run_loop(app, window, runtime)
     finally:
