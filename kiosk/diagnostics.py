@@ -11,7 +11,6 @@ import platform
 import re
 import sqlite3
 import sys
-import tempfile
 import zipfile
 from datetime import datetime
 from importlib import metadata
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk import __version__, paths
+from kiosk.atomic_file import write_atomically
 from kiosk.config_writer import to_toml
 from kiosk.logging_setup import KIOSK_LOG, WIRE_LOG, redact
 from kiosk.storage.column_types import utc_now
@@ -227,16 +227,7 @@ def export_bundle(runtime: Any, out_dir: str | Path, *, log_dir: str | Path | No
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for part, text in parts.items():
             zf.writestr(part, text)
-    fd, tmp = tempfile.mkstemp(prefix=".kiosk-diagnostics-", suffix=".tmp", dir=out_dir)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(buffer.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        target = out_dir / name
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    target = out_dir / name
+    write_atomically(target, buffer.getvalue(), durable=True)
     log.info("diagnostics bundle written (%d parts)", len(parts))
     return target

@@ -9,6 +9,7 @@ from kiosk.config import KioskConfig
 APP_NAME = "community-kiosk"
 DATA_DIR_ENV = "KIOSK_DATA_DIR"
 LOG_DIR_ENV = "KIOSK_LOG_DIR"
+CACHE_DIR_ENV = "KIOSK_CACHE_DIR"
 DATABASE_FILENAME = "kiosk.sqlite3"
 
 
@@ -42,3 +43,8 @@ def log_dir(cfg: KioskConfig | None = None) -> Path:
 def database_path(cfg: KioskConfig | None = None) -> Path:
     """The kiosk's SQLite file inside :func:`data_dir`."""
     return data_dir(cfg) / DATABASE_FILENAME
+
+
+def cache_dir() -> Path:
+    """Folder for the start-up cache (kiosk.startup_cache): ``KIOSK_CACHE_DIR`` > OS."""
+    return _resolve(CACHE_DIR_ENV, "", "user_cache_dir")

@@ -50,20 +50,10 @@ def set_application_font(app: QApplication) -> None:
 
 
 def build_window(runtime: Runtime, *, watch_input: bool = True) -> MainWindow:
-    """The whole window at once, for a runtime that is already up (tests, screenshots, audit)."""
-    from kiosk.session import ResidentSession
-
-    cfg = runtime.config
-    ctx = UiContext(
-        config=cfg,
-        voice=runtime.voice,
-        runtime=runtime,
-        session=ResidentSession(cfg.session.idle_timeout_s, cfg.session.countdown_s),
-        font_scale=cfg.ui.font_scale,
-        theme=cfg.ui.theme,
-    )
-    window = MainWindow(ctx, watch_input=watch_input)
-    window.resize(cfg.ui.width_px, cfg.ui.height_px)
+    """The whole window for a runtime that is already up (tests, screenshots, audit): the same
+    two steps as ``run()``, back to back."""
+    window = build_home_window(runtime.config)
+    window.start_services(runtime, watch_input=watch_input)
     return window
 
 

@@ -15,6 +15,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """No overrides, and platformdirs pointed at a temporary home (Linux XDG variables)."""
     monkeypatch.delenv(paths.DATA_DIR_ENV, raising=False)
     monkeypatch.delenv(paths.LOG_DIR_ENV, raising=False)
+    monkeypatch.delenv(paths.CACHE_DIR_ENV, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
@@ -84,3 +85,10 @@ def test_database_path_is_kiosk_sqlite3_inside_data_dir(
     monkeypatch.setenv(paths.DATA_DIR_ENV, str(clean_env / "d"))
     assert paths.database_path() == clean_env / "d" / "kiosk.sqlite3"
     assert paths.database_path().parent.is_dir()
+
+
+def test_the_start_up_cache_folder_is_the_environment_s_else_the_platform_s(clean_env, monkeypatch):
+    default = paths.cache_dir()
+    assert default.is_dir() and default.is_relative_to(clean_env / "xdg-cache")
+    monkeypatch.setenv(paths.CACHE_DIR_ENV, str(clean_env / "kiosk-cache"))
+    assert paths.cache_dir() == (clean_env / "kiosk-cache").resolve() and paths.cache_dir().is_dir()
