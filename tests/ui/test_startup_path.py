@@ -7,13 +7,15 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QLibraryInfo, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QToolButton
+from PySide6.QtWidgets import QLabel, QToolButton, QWidget
 
+from benchmarks import startup_probe
 from devices.speech.fake_backend import RecordingSpeech
 from kiosk.config import load
 from kiosk.i18n import set_language
@@ -22,6 +24,7 @@ from ui import icons
 from ui.app import application, build_home_window
 from ui.enum_names import set_enum_property
 from ui.lockdown import window_flags_matter
+from ui.widgets.virtual_keyboard import plugins_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,7 +42,8 @@ def test_the_home_screen_paints_before_the_qt_namespace_runtime_voice_and_toml_p
     first = _start(env)  # fills the start-up cache (parsed config, catalogue, icons)
     assert first["services_started"] is True and first["exit_code"] == 0
     second = _start(env)
-    assert second == {"qt_namespace": False, "kiosk.runtime": False, "kiosk.voice": False,
+    assert second == {"qt_namespace": False, "QDateTime": False, "QLibraryInfo": False,
+                      "kiosk.runtime": False, "kiosk.voice": False,
                       "kiosk.session": False, "tomllib": False, "PySide6.QtSvg": False,
                       "services_started": True, "exit_code": 0}
 
@@ -121,3 +125,32 @@ def test_an_icon_is_drawn_once_then_read_from_the_start_up_cache(qtbot, tmp_path
     assert icons.pixmap("home", "#FFFFFF", 64).toImage() != drawn  # another colour, another file
     assert len(list((tmp_path / "icons").glob("home-64-*.png"))) == 2
     icons.pixmap.cache_clear()
+
+
+def test_the_qt_plugin_folder_found_without_qlibraryinfo_is_qts_own():
+    reported = QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)
+    assert os.path.realpath(plugins_dir()) == os.path.realpath(reported)
+
+
+def test_the_clock_shows_the_local_time(window):
+    shown = window.top_bar.clock.text()
+    assert len(shown) == 5 and shown[2] == ":" and 0 <= int(shown[:2]) < 24 and 0 <= int(shown[3:]) < 60
+
+
+def test_the_start_up_probe_times_a_window_to_its_whole_first_frame(qtbot, capsys):
+    """The bare and plain probes stop when the window's first frame is drawn, children and text
+    included, as the kiosk's does; not when the window's own paint event opens the frame."""
+    app = application()
+    painted: list[float] = []
+
+    class Child(QLabel):
+        def paintEvent(self, event) -> None:  # noqa: N802, ANN001 - Qt's name
+            super().paintEvent(event)
+            painted.append(time.perf_counter() - startup_probe.T0)
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    Child("你好", window)
+    startup_probe._print_first_paint(app, window)
+    reported = float(capsys.readouterr().out.strip())
+    assert painted and reported >= painted[0]
