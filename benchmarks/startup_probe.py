@@ -23,29 +23,35 @@ def _paint_probe(widget, on_painted):  # noqa: ANN001
     return probe
 
 
-def _print_first_paint(app, window) -> None:  # noqa: ANN001
-    """Show ``window`` full size, run until its first frame is painted, print seconds since
-    process start.
+def first_frame(window) -> float:  # noqa: ANN001
+    """Show ``window`` full size and return seconds from process start until its first frame is
+    painted whole.
 
-    The window's own paint event opens the frame (its children are painted after it, in the
-    same pass); a zero timer fires once that pass is over: the whole frame, as the kiosk's
-    ``on_first_paint`` sees it.
+    The window's own paint event opens the frame (its children, and its text, are painted after
+    it in the same pass); a zero timer fires once that pass is over: the whole frame, as the
+    kiosk's ``on_first_paint`` sees it. A local event loop, so the application is not quit.
     """
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEventLoop, QTimer
 
     window.resize(1920, 1080)
-    done = []
+    loop = QEventLoop()
+    done: list[float] = []
 
     def frame_done() -> None:
         if not done:
             done.append(time.perf_counter() - T0)
-            app.quit()
+            loop.quit()
 
     probe = _paint_probe(window, lambda: QTimer.singleShot(0, frame_done))
     window.show()
-    app.exec()
-    del probe
-    print(done[0])
+    if not done:
+        loop.exec()
+    window.removeEventFilter(probe)
+    return done[0]
+
+
+def _print_first_paint(app, window) -> None:  # noqa: ANN001, ARG001 - app: created, not used
+    print(first_frame(window))
 
 
 def bare() -> None:

@@ -9,6 +9,7 @@ user's own, the same trust as the kiosk's code and configuration.
 from __future__ import annotations
 
 import zlib
+from pathlib import Path
 
 from kiosk import paths
 from kiosk.atomic_file import write_atomically
@@ -19,9 +20,14 @@ def checksum(data: bytes) -> str:
     return f"{len(data):x}-{zlib.crc32(data):08x}-{zlib.adler32(data):08x}"
 
 
+def path(name: str) -> Path:
+    """Where the cache keeps ``name`` (it may not be there: read() says)."""
+    return paths.cache_dir() / name
+
+
 def read(name: str) -> bytes | None:
     try:
-        return (paths.cache_dir() / name).read_bytes()
+        return path(name).read_bytes()
     except OSError:
         return None
 
@@ -29,7 +35,7 @@ def read(name: str) -> bytes | None:
 def write(name: str, data: bytes) -> None:
     """Written whole or not at all; a read-only cache is no error (it only costs speed)."""
     try:
-        target = paths.cache_dir() / name
+        target = path(name)
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, data, durable=False)
     except OSError:

@@ -64,8 +64,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.top_bar = TopBar(self.ctx.tokens)
-        self.top_bar.set_volume(self.ctx.config.voice.volume)
+        self.top_bar = TopBar(self.ctx.tokens, volume=self.ctx.config.voice.volume)
         self.top_bar.set_font_scale(self.ctx.font_scale)  # the configured default shows as chosen
         self.stack = QStackedWidget()
         self.stack.setObjectName("screenStack")

@@ -25,6 +25,7 @@ def main() -> None:
         seen["qt_namespace"] = "Qt" in PySide6.QtCore.__dict__
         for name in ("QDateTime", "QLibraryInfo"):  # Python types built only when first touched
             seen[name] = name in PySide6.QtCore.__dict__
+        seen["QIcon"] = "QIcon" in sys.modules["PySide6.QtGui"].__dict__
         for module in ("kiosk.runtime", "kiosk.voice", "kiosk.session", "tomllib", "PySide6.QtSvg"):
             seen[module] = module in sys.modules
         QTimer.singleShot(0, application().quit)

@@ -10,10 +10,12 @@ from PySide6.QtWidgets import QButtonGroup, QFrame, QHBoxLayout, QLabel, QToolBu
 from kiosk.config import FONT_SCALES
 from kiosk.i18n import LANGUAGE_NAMES, _, current_language, tr
 from ui.enum_names import set_enum_property
-from ui.icons import icon
+from ui.icons import icon, icon_file
 from ui.theme import GAP_PX, Tokens
 
 VOLUME_LEVELS = (0.5, 0.8, 1.0)
+VOLUME_ICONS = ("volume_low", "volume_medium", "volume_high")
+ICON_NAMES = ("home", "back", "speaker", *VOLUME_ICONS, "globe")
 TECHNICIAN_HOLD_MS = 3000
 STAFF_DOUBLE_TAP_S = 0.8
 
@@ -28,15 +30,18 @@ class TopBar(QFrame):  # a QFrame draws its style-sheet background itself (no WA
     technician_requested = Signal()
     staff_requested = Signal()  # two quick taps on the clock: the help desk's staff sign-in (issue #8)
 
-    def __init__(self, tokens: Tokens) -> None:
+    def __init__(self, tokens: Tokens, volume: float = VOLUME_LEVELS[1]) -> None:
         super().__init__()
         self.setObjectName("topBar")
         self._tokens = tokens
-        self._volume = VOLUME_LEVELS[1]
+        # The starting volume picks its icon before the first polish: a later change re-polishes,
+        # which builds Python's Qt namespace (see ui.enum_names), fine after the first paint.
+        self._volume = min(VOLUME_LEVELS, key=lambda v: abs(v - volume))
         self._online = False
         self._pending = 0
         self._refused = ""
         self._built = False
+        self._icons_by_sheet = False
         self._build()
         self.retranslate()
         self._connect()
@@ -67,7 +72,7 @@ class TopBar(QFrame):  # a QFrame draws its style-sheet background itself (no WA
             self.sizes.addButton(btn, index)
             self.size_buttons.append(btn)
         self.set_font_scale(FONT_SCALES[0])
-        self.volume = self._tool("topVolume", "volume_medium")
+        self.volume = self._tool("topVolume", VOLUME_ICONS[VOLUME_LEVELS.index(self._volume)])
         self.language = self._tool("topLanguage", "globe")
         self.status = QLabel()
         self.status.setObjectName("topSyncStatus")
@@ -91,6 +96,12 @@ class TopBar(QFrame):  # a QFrame draws its style-sheet background itself (no WA
         gap = GAP_PX
         self._layout.setContentsMargins(gap, gap // 2, gap, gap // 2)
         self._layout.setSpacing(gap)
+        # The icons come from the bar's own style sheet (files in the start-up cache, loaded by
+        # Qt in C++: no Python QIcon before the first paint); set one by one only when the cache
+        # cannot keep the files.
+        sheet = self._icon_sheet()
+        self._icons_by_sheet = sheet is not None
+        self.setStyleSheet(sheet or "")
         for btn in self.findChildren(QToolButton):
             self._apply_icon(btn)
         for index, btn in enumerate(self.size_buttons):
@@ -99,12 +110,23 @@ class TopBar(QFrame):  # a QFrame draws its style-sheet background itself (no WA
             btn.setStyleSheet(f"font-size: {max(px, tokens.body)}px;")
         self._fit()
 
+    def _icon_sheet(self) -> str | None:
+        """One ``qproperty-icon`` rule per icon name, or None if a file cannot be had."""
+        rules = []
+        for name in ICON_NAMES:
+            path = icon_file(name, self._tokens.palette.on_top_bar, self._tokens.px(40))
+            if path is None:
+                return None
+            rules.append(f'QToolButton[iconName="{name}"] {{ qproperty-icon: url("{path.as_posix()}"); }}')
+        return "\n".join(rules)
+
     def _apply_icon(self, btn: QToolButton) -> None:
         name = btn.property("iconName")
         if name:
             size = self._tokens.px(40)
-            btn.setIcon(icon(name, self._tokens.palette.on_top_bar, size))
             btn.setIconSize(QSize(size, size))
+            if not self._icons_by_sheet:
+                btn.setIcon(icon(name, self._tokens.palette.on_top_bar, size))
 
     # texts -----------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -197,8 +219,12 @@ class TopBar(QFrame):  # a QFrame draws its style-sheet background itself (no WA
     # state setters ---------------------------------------------------------------------------
     def set_volume(self, volume: float) -> None:
         self._volume = min(VOLUME_LEVELS, key=lambda v: abs(v - volume))
-        index = VOLUME_LEVELS.index(self._volume)
-        self.volume.setProperty("iconName", ("volume_low", "volume_medium", "volume_high")[index])
+        name = VOLUME_ICONS[VOLUME_LEVELS.index(self._volume)]
+        if self.volume.property("iconName") != name:
+            self.volume.setProperty("iconName", name)
+            if self._icons_by_sheet:  # the sheet's rule for the new name applies on re-polish
+                self.volume.style().unpolish(self.volume)
+                self.volume.style().polish(self.volume)
         self.volume.setAccessibleName(tr("Change the volume (now {level})", level=self._volume_word()))
         self._apply_icon(self.volume)
 
