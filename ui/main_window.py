@@ -64,13 +64,15 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
-        self.top_bar = TopBar(self.ctx.tokens, volume=self.ctx.config.voice.volume)
+        # In the window before they are built: a polished widget moved into a styled window is
+        # polished again (the top bar fits its buttons, which polishes them, as it is built).
+        self.setCentralWidget(central)
+        self.top_bar = TopBar(self.ctx.tokens, volume=self.ctx.config.voice.volume, parent=central)
         self.top_bar.set_font_scale(self.ctx.font_scale)  # the configured default shows as chosen
-        self.stack = QStackedWidget()
+        self.stack = QStackedWidget(central)
         self.stack.setObjectName("screenStack")
         layout.addWidget(self.top_bar)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
         self.screens = ScreenManager(self.ctx, self.stack)
         self.lockdown = Lockdown(self)  # asks self.tech whether a technician allowed the exit
 

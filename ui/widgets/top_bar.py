@@ -30,8 +30,8 @@ class TopBar(QFrame):  # a QFrame draws its style-sheet background itself (no WA
     technician_requested = Signal()
     staff_requested = Signal()  # two quick taps on the clock: the help desk's staff sign-in (issue #8)
 
-    def __init__(self, tokens: Tokens, volume: float = VOLUME_LEVELS[1]) -> None:
-        super().__init__()
+    def __init__(self, tokens: Tokens, volume: float = VOLUME_LEVELS[1], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
         self.setObjectName("topBar")
         self._tokens = tokens
         # The starting volume picks its icon before the first polish: a later change re-polishes,
