@@ -128,3 +128,14 @@ def test_the_starting_volume_shows_its_icon_and_name_from_the_start(qtbot, tmp_p
     assert bar.volume.property("iconName") == "volume_low" and bar.volume_word() == _("low")
     assert _shown_icon(bar, bar.volume) == _drawn(bar, "volume_low")
     icons.pixmap.cache_clear()
+
+
+def test_a_cache_path_a_style_sheet_cannot_quote_falls_back_to_icons_set_one_by_one(qtbot, tmp_path, monkeypatch):
+    application()
+    odd = tmp_path / 'say "cheese"'
+    monkeypatch.setenv("KIOSK_CACHE_DIR", str(odd))
+    bar = TopBar(Tokens(1.0, THEMES["standard"]))
+    qtbot.addWidget(bar)
+    assert not bar._icons_by_sheet and bar.styleSheet() == ""
+    assert _shown_icon(bar, bar.home) == _drawn(bar, "home")
+    icons.pixmap.cache_clear()

@@ -111,11 +111,12 @@ class TopBar(QFrame):  # a QFrame draws its style-sheet background itself (no WA
         self._fit()
 
     def _icon_sheet(self) -> str | None:
-        """One ``qproperty-icon`` rule per icon name, or None if a file cannot be had."""
+        """One ``qproperty-icon`` rule per icon name, or None if a file cannot be had (or its
+        path cannot be written in a style sheet's quoted url)."""
         rules = []
         for name in ICON_NAMES:
             path = icon_file(name, self._tokens.palette.on_top_bar, self._tokens.px(40))
-            if path is None:
+            if path is None or '"' in path.as_posix() or "\\" in path.as_posix():
                 return None
             rules.append(f'QToolButton[iconName="{name}"] {{ qproperty-icon: url("{path.as_posix()}"); }}')
         return "\n".join(rules)
