@@ -9,27 +9,23 @@ import os
 import sys
 from datetime import date
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, Sequence
+from typing import Callable, Iterator, Sequence
 
 from sqlalchemy.orm import Session
 
+from server.cli_requests import (
+    cmd_request_callback,
+    cmd_request_list,
+    cmd_request_open311_key,
+    cmd_request_publish_catalog,
+    cmd_request_show,
+    cmd_request_update,
+)
+from server.cli_session import CliError, with_session
 from server.db import DEFAULT_DB_URL, make_engine, make_sessionmaker, utc_now
-from server.txn import in_transaction
 
 ENV_DB = "KIOSK_SERVER_DB"
 DEFAULT_PORT = 8470
-
-
-class CliError(Exception):
-    """A failure reported as one plain line, exit code 1."""
-
-
-def _with_session(args: argparse.Namespace, fn: Callable[[Any], Any]) -> Any:
-    engine = make_engine(args.db)
-    try:
-        return in_transaction(make_sessionmaker(engine), fn)
-    finally:
-        engine.dispose()
 
 
 def _mask_phone(phone: str | None) -> str:
@@ -64,7 +60,7 @@ def cmd_seed_demo(args: argparse.Namespace) -> int:
 
     upgrade(args.db)
     try:
-        counts = _with_session(args, lambda s: seed_demo(s, seed=args.seed, now=utc_now()))
+        counts = with_session(args, lambda s: seed_demo(s, seed=args.seed, now=utc_now()))
     except AlreadySeeded as exc:
         if args.if_empty:  # kiosk demo: seed on the first start, keep the data afterwards
             print("already seeded")
@@ -81,7 +77,7 @@ def cmd_resident_add(args: argparse.Namespace) -> int:
         birth = date.fromisoformat(args.birth_date)
     except ValueError:
         raise CliError("--birth-date must be YYYY-MM-DD") from None
-    rid = _with_session(args, lambda s: add_resident(
+    rid = with_session(args, lambda s: add_resident(
         s, name=args.name, birth_date=birth, community_id=args.community, phone=args.phone,
         unit_id=args.unit, family_id=args.family, roles=args.role or None,
     ).id)
@@ -100,7 +96,7 @@ def cmd_resident_list(args: argparse.Namespace) -> int:
             out.append(f"{r.id}\t{name}\t{r.birth_date.year}\t{phone}\t{r.community_id}\t{r.family_id or '-'}")
         return out
 
-    for line in _with_session(args, rows):
+    for line in with_session(args, rows):
         print(line)
     return 0
 
@@ -108,7 +104,7 @@ def cmd_resident_list(args: argparse.Namespace) -> int:
 def cmd_token_issue(args: argparse.Namespace) -> int:
     from server.identity_admin import issue_identity_token
 
-    payload, _row = _with_session(args, lambda s: issue_identity_token(
+    payload, _row = with_session(args, lambda s: issue_identity_token(
         s, args.subject.strip().upper(), days=args.days, now=utc_now()))
     print(payload)
     if args.png:
@@ -121,7 +117,7 @@ def cmd_token_issue(args: argparse.Namespace) -> int:
 def cmd_token_revoke(args: argparse.Namespace) -> int:
     from server.identity_admin import revoke_token
 
-    added = _with_session(args, lambda s: revoke_token(s, args.token_id, now=utc_now()))
+    added = with_session(args, lambda s: revoke_token(s, args.token_id, now=utc_now()))
     print("revoked" if added else "already revoked")
     return 0
 
@@ -129,7 +125,7 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
 def cmd_key_rotate(args: argparse.Namespace) -> int:
     from server.identity_admin import rotate_keys
 
-    kid = _with_session(args, lambda s: rotate_keys(s, now=utc_now()).kid)
+    kid = with_session(args, lambda s: rotate_keys(s, now=utc_now()).kid)
     print(kid)
     return 0
 
@@ -137,80 +133,16 @@ def cmd_key_rotate(args: argparse.Namespace) -> int:
 def cmd_points_award(args: argparse.Namespace) -> int:
     from server.ledger.movements import award
 
-    tx = _with_session(args, lambda s: award(s, args.resident_id, args.points, args.dimension, args.reason,
+    tx = with_session(args, lambda s: award(s, args.resident_id, args.points, args.dimension, args.reason,
                                              "staff" if args.operator else "system", args.operator))
     print(tx)
-    return 0
-
-
-def cmd_request_list(args: argparse.Namespace) -> int:
-    from server.request_admin import list_requests, overdue_flags
-
-    now = utc_now()
-
-    def rows(session) -> list[str]:  # noqa: ANN001
-        return [f"{r.tracking_no}\t{r.status}\t{r.category}\t{r.kiosk_id or '-'}\t{r.created_at:%Y-%m-%d %H:%M}"
-                f"\t{','.join(overdue_flags(r, now)) or '-'}"
-                for r in list_requests(session, args.status, overdue_only=args.overdue, now=now)]
-
-    for line in _with_session(args, rows):
-        print(line)
-    return 0
-
-
-def cmd_request_update(args: argparse.Namespace) -> int:
-    from server.request_admin import update_status
-
-    photo = None
-    if args.photo:
-        try:
-            with open(args.photo, "rb") as fh:
-                photo = fh.read()
-        except OSError as exc:
-            raise CliError(f"cannot read {args.photo}: {exc.strerror or exc}") from None
-    status = _with_session(args, lambda s: update_status(
-        s, args.tracking_no, args.status, note=args.note, actor=args.operator or "cli", now=utc_now(),
-        photo=photo, operator_id=args.operator).status)
-    print(f"{args.tracking_no} {status}")
-    return 0
-
-
-def cmd_request_show(args: argparse.Namespace) -> int:
-    from server.requests.cli_show import show_request
-
-    for line in _with_session(args, lambda s: show_request(s, args.tracking_no, utc_now(), args.media_dir)):
-        print(line)
-    return 0
-
-
-def cmd_request_callback(args: argparse.Namespace) -> int:
-    from server.request_admin import record_callback
-
-    _with_session(args, lambda s: record_callback(s, args.tracking_no, args.note, now=utc_now()))
-    print(f"{args.tracking_no} called back")
-    return 0
-
-
-def cmd_request_open311_key(args: argparse.Namespace) -> int:
-    from server.request_admin import create_open311_client
-
-    client_id, key = _with_session(args, lambda s: create_open311_client(s, args.name, now=utc_now()))
-    print(f"{client_id}\t{key}")
-    return 0
-
-
-def cmd_request_publish_catalog(args: argparse.Namespace) -> int:
-    from server.requests.catalog import seed_catalog
-
-    counts = _with_session(args, lambda s: seed_catalog(s, now=utc_now()))
-    print(" ".join(f"{k}={v}" for k, v in counts.items()))
     return 0
 
 
 def cmd_kiosk_enroll_code(args: argparse.Namespace) -> int:
     from server.kiosk_admin import new_enrollment_code
 
-    print(_with_session(args, lambda s: new_enrollment_code(s, args.community, ttl_hours=args.ttl_hours,
+    print(with_session(args, lambda s: new_enrollment_code(s, args.community, ttl_hours=args.ttl_hours,
                                                             now=utc_now())))
     return 0
 
@@ -218,7 +150,7 @@ def cmd_kiosk_enroll_code(args: argparse.Namespace) -> int:
 def cmd_kiosk_list(args: argparse.Namespace) -> int:
     from server.ops.cli import kiosk_rows  # with the latest heartbeat: version, queue, paper, devices, error
 
-    for line in _with_session(args, kiosk_rows):
+    for line in with_session(args, kiosk_rows):
         print(line)
     return 0
 
@@ -226,7 +158,7 @@ def cmd_kiosk_list(args: argparse.Namespace) -> int:
 def cmd_kiosk_revoke(args: argparse.Namespace) -> int:
     from server.kiosk_admin import revoke_kiosk
 
-    _with_session(args, lambda s: revoke_kiosk(s, args.kiosk_id, now=utc_now()))
+    with_session(args, lambda s: revoke_kiosk(s, args.kiosk_id, now=utc_now()))
     print(f"{args.kiosk_id} revoked")
     return 0
 
@@ -235,7 +167,7 @@ def cmd_config_set(args: argparse.Namespace) -> int:
     from server.kiosk_config import parse_value, set_setting
 
     value = parse_value(args.value)
-    _with_session(args, lambda s: set_setting(s, args.key, value, kiosk_id=args.kiosk, now=utc_now()))
+    with_session(args, lambda s: set_setting(s, args.key, value, kiosk_id=args.kiosk, now=utc_now()))
     print(f"{args.key}={json.dumps(value, ensure_ascii=False)} for {args.kiosk or 'all kiosks'}")
     return 0
 
@@ -243,7 +175,7 @@ def cmd_config_set(args: argparse.Namespace) -> int:
 def cmd_purge_keys(args: argparse.Namespace) -> int:
     from server.idempotent import purge_keys
 
-    print(_with_session(args, lambda s: purge_keys(s, older_than_days=args.older_than_days, now=utc_now())))
+    print(with_session(args, lambda s: purge_keys(s, older_than_days=args.older_than_days, now=utc_now())))
     return 0
 
 
@@ -339,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from server.ops.cli import add_commands as add_ops_commands
 
-    add_ops_commands(sub, command, group, _with_session)  # staff set-pin|list, help list|done (issue #8)
+    add_ops_commands(sub, command, group, with_session)  # staff set-pin|list, help list|done (issue #8)
 
     cfg = group("config", "kiosk configuration")
     p = command(cfg, "set", cmd_config_set, "set a setting (JSON value or text) for all kiosks or one")
