@@ -242,29 +242,19 @@ def _read_toml(text: str, path: Path) -> dict[str, Any]:
     not wait for that when the file has not changed since the last start. Validation (parse)
     runs every time.
     """
-    import marshal
-
     from kiosk import startup_cache
 
     name = f"config-{startup_cache.checksum(text.encode('utf-8'))}.marshal"
-    cached = startup_cache.read(name)
-    if cached is not None:
-        try:
-            raw = marshal.loads(cached)
-        except (EOFError, ValueError, TypeError):
-            raw = None  # damaged: parse again
-        if isinstance(raw, dict):
-            return raw
+    raw = startup_cache.read_value(name)
+    if isinstance(raw, dict):
+        return raw
     import tomllib
 
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(path, "(syntax)", str(exc)) from None
-    try:
-        startup_cache.write(name, marshal.dumps(raw))
-    except ValueError:
-        pass  # TOML dates and times have no marshal form: such a file is parsed every time
+    startup_cache.write_value(name, raw)  # TOML dates have no marshal form: such a file is parsed every time
     return raw
 
 

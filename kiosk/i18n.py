@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gettext
 import io
-import marshal
 import os
 import re
 import threading
@@ -50,8 +49,9 @@ class _CachedTranslations(gettext.GNUTranslations):
     """A merged catalogue read back from the start-up cache: marshal reads the whole table at C
     speed, where GNUTranslations' own .mo parser decodes each of ~1,300 messages in Python."""
 
-    def _parse(self, fp) -> None:  # noqa: ANN001 - gettext's signature
-        self._catalog, self._info, self._charset = marshal.load(fp)
+    def __init__(self, table: tuple[dict, dict, str]) -> None:
+        super().__init__()  # no file: gettext then leaves the parsing to us
+        self._catalog, self._info, self._charset = table
         forms = self._info.get("plural-forms", "")
         plural = forms.split(";")[1].split("plural=")[1] if "plural=" in forms else ""
         self.plural = gettext.c2py(plural) if plural else (lambda n: int(n != 1))
@@ -78,14 +78,13 @@ def load_catalog(lang: str, directory: Path | None = None) -> gettext.GNUTransla
     stats = [p.stat() for p in po_paths]
     signature = "".join(f"{p}|{st.st_size}|{st.st_mtime_ns}\n" for p, st in zip(po_paths, stats)).encode()
     name = f"{lang}-{startup_cache.checksum(signature)}.catalog"
-    cached = startup_cache.read(name)
-    if cached is not None:
-        try:
-            return _CachedTranslations(io.BytesIO(cached))
-        except (EOFError, ValueError, TypeError, IndexError):  # damaged: compile again
-            pass
+    table = startup_cache.read_value(name)
+    try:
+        return _CachedTranslations(table)  # type: ignore[arg-type]
+    except (ValueError, TypeError, AttributeError, IndexError):  # missing or damaged: compile again
+        pass
     compiled = gettext.GNUTranslations(io.BytesIO(_compile(po_paths, lang)))
-    startup_cache.write(name, marshal.dumps((compiled._catalog, compiled._info, compiled._charset)))
+    startup_cache.write_value(name, (compiled._catalog, compiled._info, compiled._charset))
     return compiled
 
 

@@ -8,6 +8,7 @@ user's own, the same trust as the kiosk's code and configuration.
 
 from __future__ import annotations
 
+import marshal
 import zlib
 from pathlib import Path
 
@@ -40,3 +41,24 @@ def write(name: str, data: bytes) -> None:
         write_atomically(target, data, durable=False)
     except OSError:
         pass
+
+
+def read_value(name: str) -> object:
+    """A value stored by ``write_value``; None when missing or damaged."""
+    data = read(name)
+    if data is None:
+        return None
+    try:
+        return marshal.loads(data)
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def write_value(name: str, value: object) -> None:
+    """Stores ``value`` with marshal (C speed both ways; dicts, lists, tuples, str, numbers...).
+    A value marshal cannot hold (a datetime, say) is not stored: it only costs speed."""
+    try:
+        data = marshal.dumps(value)
+    except ValueError:
+        return
+    write(name, data)

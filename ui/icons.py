@@ -31,15 +31,27 @@ def _tinted(name: str, colour: str, size_px: int) -> tuple[bytes, str]:
     return svg, f"icons/{name}-{size_px}-{startup_cache.checksum(svg)}.png"
 
 
+def _png_of(name: str, colour: str, size_px: int) -> tuple[str, bytes, QPixmap | None]:
+    """The cache name and PNG of the tinted icon: the cached file when it is intact; else drawn
+    now and stored, with the drawing (the caller need not decode it again)."""
+    svg, cache_name = _tinted(name, colour, size_px)
+    data = startup_cache.read(cache_name)
+    if data is not None and png_intact(data, size_px):
+        return cache_name, data, None
+    drawn = _render(svg, size_px)
+    data = _png(drawn)
+    startup_cache.write(cache_name, data)
+    return cache_name, data, drawn
+
+
 def icon_file(name: str, colour: str, size_px: int) -> Path | None:
     """The tinted icon as a PNG file in the start-up cache, drawn there on a miss or when the
     file is damaged; None when the cache cannot keep it (a read-only folder). Checked on every
     call (no memo): a style sheet names the file, so it must be there when Qt reads it."""
-    svg, cache_name = _tinted(name, colour, size_px)
-    if png_intact(startup_cache.read(cache_name), size_px):
-        return startup_cache.path(cache_name)
-    startup_cache.write(cache_name, _png(_render(svg, size_px)))
-    return startup_cache.path(cache_name) if png_intact(startup_cache.read(cache_name), size_px) else None
+    cache_name, data, drawn = _png_of(name, colour, size_px)
+    if drawn is not None and startup_cache.read(cache_name) != data:
+        return None  # drawn, but the cache did not keep it
+    return startup_cache.path(cache_name)
 
 
 def png_intact(data: bytes | None, size_px: int) -> bool:
@@ -64,15 +76,13 @@ def png_intact(data: bytes | None, size_px: int) -> bool:
 
 @lru_cache(maxsize=128)
 def pixmap(name: str, colour: str, size_px: int) -> QPixmap:
-    svg, cache_name = _tinted(name, colour, size_px)
-    cached = startup_cache.read(cache_name)
-    if cached is not None:
-        loaded = QPixmap()
-        if loaded.loadFromData(cached, "PNG") and loaded.width() == size_px == loaded.height():
-            return loaded
-    drawn = _render(svg, size_px)
-    startup_cache.write(cache_name, _png(drawn))
-    return drawn
+    _cache_name, data, drawn = _png_of(name, colour, size_px)
+    if drawn is not None:
+        return drawn
+    loaded = QPixmap()
+    if loaded.loadFromData(data, "PNG"):
+        return loaded
+    return _render(_tinted(name, colour, size_px)[0], size_px)  # intact chunks, undecodable data
 
 
 def _render(svg: bytes, size_px: int) -> QPixmap:
